@@ -1,0 +1,21 @@
+"""Derivative Explorer: the router. Run with `make run` (or `streamlit run app.py`)."""
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="Derivative Explorer", page_icon=":material/functions:", layout="wide"
+)
+
+from ui import cached  # noqa: E402  (after set_page_config: importing core loads JAX)
+
+device = cached.warm_up()
+
+page = st.navigation(
+    [st.Page("pages/explorer.py", title="Explorer", icon=":material/show_chart:", default=True)]
+)
+with st.sidebar:
+    st.caption(
+        "Derivatives three ways: automatic differentiation (JAX), symbolic (SymPy) and "
+        f"finite differences (NumPy). JAX runs on **{device}**."
+    )
+page.run()

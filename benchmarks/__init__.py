@@ -1,0 +1,1 @@
+"""Benchmarks of Derivative Explorer's engines: run `python -m benchmarks.bench`."""

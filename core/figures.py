@@ -1,0 +1,136 @@
+"""Plotly figures of derivatives and their disagreements: data in, Figure out."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+# One colour per order (colour-blind-safe Okabe-Ito, then Tableau).
+ORDER_COLOURS = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+    "#56B4E9", "#8C564B", "#7F7F7F", "#BCBD22", "#17BECF", "#1F1F1F",
+)  # fmt: skip
+PRIME_NAMES = ("f", "f′", "f″", "f‴")
+
+
+def order_name(order: int) -> str:
+    return PRIME_NAMES[order] if order < len(PRIME_NAMES) else f"f⁽{order}⁾"
+
+
+def masked(values: np.ndarray) -> list[float | None]:
+    """Values with nan/inf replaced by None, so Plotly leaves a gap there."""
+    values = np.asarray(values, dtype=np.float64)
+    return [float(v) if np.isfinite(v) else None for v in values]
+
+
+def robust_range(rows: list[np.ndarray]) -> list[float] | None:
+    """A y-range that shows the curves, ignoring poles and isolated huge values."""
+    finite = np.concatenate([np.asarray(r)[np.isfinite(r)] for r in rows]) if rows else []
+    if len(finite) == 0:
+        return None
+    low, high = np.percentile(finite, [1, 99])
+    full_low, full_high = finite.min(), finite.max()
+    # Use the full range unless a few points are far outside the bulk (a pole).
+    span = max(high - low, 1e-12)
+    low = full_low if full_low > low - 0.5 * span else low - 0.1 * span
+    high = full_high if full_high < high + 0.5 * span else high + 0.1 * span
+    pad = 0.05 * max(high - low, 1e-12)
+    return [float(low - pad), float(high + pad)]
+
+
+def derivative_figure(
+    xs: np.ndarray,
+    orders: list[int],
+    ad: np.ndarray | None = None,
+    symbolic: np.ndarray | None = None,
+    finite_differences: dict[int, np.ndarray] | None = None,
+    x0: float | None = None,
+) -> go.Figure:
+    """f and its derivatives: AD solid, symbolic dashed, finite differences as markers.
+
+    Args:
+        xs: grid.
+        orders: which orders to draw.
+        ad, symbolic: arrays whose row k is the k-th derivative (symbolic may have
+            fewer rows than asked when its budget ran out).
+        finite_differences: order -> values.
+        x0: a point to mark with a vertical line.
+    """
+    figure = go.Figure()
+    drawn = []
+    marker_every = max(1, len(xs) // 60)
+    for order in orders:
+        colour = ORDER_COLOURS[order % len(ORDER_COLOURS)]
+        name = order_name(order)
+        if ad is not None:
+            figure.add_trace(
+                go.Scatter(x=xs, y=masked(ad[order]), name=f"{name} AD", mode="lines",
+                           line={"color": colour, "width": 2.5}, legendgroup=name)
+            )  # fmt: skip
+            drawn.append(ad[order])
+        if symbolic is not None and order < len(symbolic):
+            figure.add_trace(
+                go.Scatter(x=xs, y=masked(symbolic[order]), name=f"{name} symbolic",
+                           mode="lines", line={"color": colour, "width": 2, "dash": "dash"},
+                           legendgroup=name)
+            )  # fmt: skip
+            drawn.append(symbolic[order])
+        if finite_differences and order in finite_differences:
+            values = finite_differences[order]
+            figure.add_trace(
+                go.Scatter(x=xs[::marker_every], y=masked(values[::marker_every]),
+                           name=f"{name} finite diff.", mode="markers",
+                           marker={"color": colour, "size": 6, "symbol": "circle-open"},
+                           legendgroup=name)
+            )  # fmt: skip
+            drawn.append(values)
+    if x0 is not None:
+        figure.add_vline(x=x0, line={"color": "#888", "dash": "dot"})
+    figure.update_layout(
+        xaxis_title="x", yaxis_title="value", legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=480, template="plotly_white",
+        yaxis_range=robust_range(drawn), uirevision="derivatives",
+    )  # fmt: skip
+    return figure
+
+
+def error_figure(
+    xs: np.ndarray,
+    orders: list[int],
+    ad: np.ndarray | None,
+    symbolic: np.ndarray | None,
+    finite_differences: dict[int, np.ndarray] | None,
+) -> go.Figure:
+    """|AD - symbolic| and |FD - symbolic| per order on a log axis.
+
+    Where the symbolic row is missing (budget), the reference is AD and only
+    |FD - AD| is drawn, named so.
+    """
+    figure = go.Figure()
+    floor = 1e-17  # exact agreement would be log(0): draw it at the bottom instead
+    for order in orders:
+        colour = ORDER_COLOURS[order % len(ORDER_COLOURS)]
+        name = order_name(order)
+        has_symbolic = symbolic is not None and order < len(symbolic)
+        reference = symbolic[order] if has_symbolic else (ad[order] if ad is not None else None)
+        if reference is None:
+            continue
+        label = "symbolic" if has_symbolic else "AD"
+        if ad is not None and has_symbolic:
+            error = np.maximum(np.abs(ad[order] - reference), floor)
+            figure.add_trace(
+                go.Scatter(x=xs, y=masked(error), name=f"{name} |AD − symbolic|", mode="lines",
+                           line={"color": colour}, legendgroup=name)
+            )  # fmt: skip
+        if finite_differences and order in finite_differences:
+            error = np.maximum(np.abs(finite_differences[order] - reference), floor)
+            figure.add_trace(
+                go.Scatter(x=xs, y=masked(error), name=f"{name} |FD − {label}|", mode="lines",
+                           line={"color": colour, "dash": "dot"}, legendgroup=name)
+            )  # fmt: skip
+    figure.update_layout(
+        xaxis_title="x", yaxis_title="absolute difference", yaxis_type="log",
+        legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=380, template="plotly_white", uirevision="errors",
+    )  # fmt: skip
+    return figure

@@ -1,0 +1,219 @@
+"""Explorer: f and its derivatives computed three ways, side by side."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import streamlit as st
+
+from core import ExpressionError, parse_expression
+from core.examples import EXAMPLES
+from core.explorer import value_table
+from core.figures import derivative_figure, error_figure, order_name
+from core.finite_differences import SCHEMES
+from ui import cached, url_state
+from ui.widgets import expression_error
+
+P = "explorer_"  # session-state prefix of this page
+METHODS = {"AD (JAX)": "ad", "Symbolic (SymPy)": "sym", "Finite differences": "fd"}
+STEPS = ["auto"] + [f"1e-{k}" for k in range(1, 17)]
+DEFAULTS = {
+    f"{P}expr": EXAMPLES[1].text,
+    f"{P}order": 4,
+    f"{P}methods": list(METHODS),
+    f"{P}range": (-4.0, 4.0),
+    f"{P}x0": 0.5,
+    f"{P}scheme": "central",
+    f"{P}accuracy": 2,
+    f"{P}step": "auto",
+}
+
+
+def _read_range(text: str) -> tuple[float, float]:
+    low, high = (float(v) for v in text.split(","))
+    if not (-10 <= low < high <= 10):
+        raise ValueError(text)
+    return (low, high)
+
+
+def _read_choice(options):
+    def read(text: str):
+        if text not in options:
+            raise ValueError(text)
+        return text
+
+    return read
+
+
+def _read_order(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 10:
+        raise ValueError(text)
+    return value
+
+
+def _read_finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+FIELDS = [
+    url_state.Field("f", f"{P}expr", lambda text: text[:500]),
+    url_state.Field("n", f"{P}order", _read_order),
+    url_state.Field(
+        "show",
+        f"{P}methods",
+        lambda text: [m for m in METHODS if METHODS[m] in text.split(",")],
+        lambda value: ",".join(METHODS[m] for m in value),
+    ),
+    url_state.Field("range", f"{P}range", _read_range, lambda v: f"{v[0]:g},{v[1]:g}"),
+    url_state.Field("x0", f"{P}x0", _read_finite, lambda v: f"{v:g}"),
+    url_state.Field("scheme", f"{P}scheme", _read_choice(SCHEMES)),
+    url_state.Field("acc", f"{P}accuracy", lambda text: int(_read_choice("2468")(text))),
+    url_state.Field("h", f"{P}step", _read_choice(STEPS)),
+]
+
+
+def _load_example() -> None:
+    example = next(e for e in EXAMPLES if e.label == st.session_state[f"{P}example"])
+    st.session_state[f"{P}expr"] = example.text
+    st.session_state[f"{P}order"] = example.max_order
+    st.session_state[f"{P}range"] = example.x_range
+    st.session_state[f"{P}x0"] = round(sum(example.x_range) / 2 + 0.25, 2)
+    for name, value in example.params:
+        st.session_state[f"{P}param_{name}"] = value
+
+
+url_state.restore("explorer", FIELDS)
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
+
+st.title("Derivative Explorer")
+st.caption(
+    "Type a function of x. Its derivatives are computed three ways — automatic "
+    "differentiation (JAX), symbolic algebra (SymPy) and finite differences (NumPy) — "
+    "and drawn on one set of axes, with where they disagree below."
+)
+
+left, right = st.columns([3, 1])
+text = left.text_input(
+    "f(x) =", key=f"{P}expr", help="e.g. x^3 + cos(x), 2x·e^(−x²), |x|, (a·x + b)^m, sin²(x)"
+)
+right.selectbox(
+    "Examples",
+    [e.label for e in EXAMPLES],
+    index=None,
+    placeholder="Pick an example…",
+    key=f"{P}example",
+    on_change=_load_example,
+)
+
+try:
+    parsed = parse_expression(text)
+    st.session_state[f"{P}last_good"] = parsed.text
+except ExpressionError as error:
+    expression_error(text, error)
+    last_good = st.session_state.get(f"{P}last_good", parse_expression(DEFAULTS[f"{P}expr"]).text)
+    parsed = parse_expression(last_good)
+    st.caption(f"Still showing the last expression that worked: `{parsed.text}`")
+
+c1, c2, c3, c4 = st.columns([1, 2, 2, 1])
+max_order = c1.slider("Highest order", 1, 10, key=f"{P}order")
+methods = c2.multiselect("Methods", list(METHODS), key=f"{P}methods")
+x_range = c3.slider("x-range", -10.0, 10.0, key=f"{P}range", step=0.1)
+x0 = c4.number_input("Point x₀", key=f"{P}x0", step=0.1, format="%.3f")
+
+with st.expander("Finite-difference settings", icon=":material/tune:"):
+    f1, f2, f3 = st.columns(3)
+    scheme = f1.selectbox(
+        "Scheme", SCHEMES, key=f"{P}scheme", help="complex: first derivative only; "
+        "higher orders then use central differences"
+    )  # fmt: skip
+    accuracy = f2.selectbox("Accuracy order p (error ∝ hᵖ)", [2, 4, 6, 8], key=f"{P}accuracy")
+    step_text = f3.select_slider("Step h", STEPS, key=f"{P}step", help="auto: near-optimal h")
+step = None if step_text == "auto" else float(step_text)
+
+params = {}
+if parsed.parameters:
+    st.markdown("**Parameters**")
+    columns = st.columns(min(len(parsed.parameters), 4))
+    for index, name in enumerate(parsed.parameters):
+        key = f"{P}param_{name}"
+        if key not in st.session_state:
+            from_url = st.query_params.get(f"p_{name}")
+            try:
+                st.session_state[key] = max(-10.0, min(10.0, float(from_url)))
+            except (TypeError, ValueError):
+                st.session_state[key] = 1.0
+        params[name] = columns[index % 4].slider(name, -10.0, 10.0, key=key, step=0.1)
+
+url_state.save(FIELDS, {f"p_{name}": f"{value:g}" for name, value in params.items()})
+
+show_ad, show_sym, show_fd = (METHODS[m] in {METHODS[k] for k in methods} for m in METHODS)
+param_items = tuple(sorted(params.items()))
+x_range = (float(x_range[0]), float(x_range[1]))
+numeric = cached.numeric(parsed.text, max_order, x_range, float(x0), param_items, scheme, accuracy, step)
+orders = list(range(max_order + 1))
+fd = numeric.finite_differences if show_fd else None
+ad = numeric.ad if show_ad else None
+
+plots, details = st.columns([3, 2])
+with plots:
+    chart = st.empty()
+    chart.plotly_chart(derivative_figure(numeric.xs, orders, ad, None, fd, x0=x0))
+symbolic = None
+if show_sym:
+    symbolic = cached.symbolic(parsed.text, max_order, x_range, float(x0), param_items)
+    sym_values = symbolic.values
+    chart.plotly_chart(derivative_figure(numeric.xs, orders, ad, sym_values, fd, x0=x0))
+    if symbolic.message:
+        plots.info(symbolic.message, icon=":material/hourglass_bottom:")
+with plots:
+    st.markdown("**Where the methods disagree** (log scale)")
+    st.plotly_chart(
+        error_figure(
+            numeric.xs, orders, numeric.ad, symbolic.values if symbolic else None,
+            numeric.finite_differences if show_fd else None,
+        )  # fmt: skip
+    )
+    bad = [
+        f"{order_name(k)} at {int(np.sum(~np.isfinite(row)))} points"
+        for k, row in enumerate(numeric.ad)
+        if not np.all(np.isfinite(row))
+    ]
+    if bad:
+        st.warning(
+            "Not finite (division by zero, a pole or outside the domain): "
+            + ", ".join(bad) + ". Those points are left out of the plots.",
+            icon=":material/warning:",
+        )  # fmt: skip
+
+with details:
+    st.markdown("**Symbolic derivatives**")
+    if symbolic is None:
+        st.caption("Turn on “Symbolic (SymPy)” to see them.")
+    else:
+        for order, latex in enumerate(symbolic.latex):
+            name = "f" + ("'" * order if order <= 3 else f"^{{({order})}}")
+            st.latex(f"{name}(x) = {latex}")
+    st.markdown(f"**Values at x₀ = {x0:g}**")
+    table = value_table(numeric, symbolic)
+    st.dataframe(
+        [
+            {
+                "order": order_name(row.order),
+                "AD": f"{row.ad:.12g}",
+                "symbolic": "—" if row.symbolic is None else f"{row.symbolic:.12g}",
+                "finite diff.": "—" if row.finite_difference is None else f"{row.finite_difference:.10g}",
+                "|AD − sym|": "—" if row.ad_minus_symbolic is None else f"{row.ad_minus_symbolic:.1e}",
+                "|FD − sym|": "—" if row.fd_minus_symbolic is None else f"{row.fd_minus_symbolic:.1e}",
+            }
+            for row in table
+        ],
+        hide_index=True,
+    )  # fmt: skip
+
+st.caption(f"Automatic differentiation computed by JAX on **{cached.warm_up()}**, in float64.")

@@ -1,0 +1,1 @@
+"""Streamlit-only glue: cached wrappers around core, shared widgets, URL state."""

@@ -1,0 +1,46 @@
+"""Cached, bounded wrappers around `core` for the pages (caching lives here, not in core)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import parse_expression
+from core.autodiff import device_name, warm_up as warm_up_autodiff
+from core.explorer import GRID_SIZE, NumericView, SymbolicView, numeric_view, symbolic_view
+from core.symbolic import warm_up as warm_up_symbolic
+
+
+@st.cache_resource(show_spinner="Warming up JAX and the SymPy workers…")
+def warm_up() -> str:
+    """Once per server: compile JAX's primitives on the page grid, start the workers."""
+    warm_up_autodiff(GRID_SIZE + 1)
+    warm_up_symbolic()
+    return device_name()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def numeric(
+    text: str,
+    max_order: int,
+    x_range: tuple[float, float],
+    x0: float,
+    params: tuple[tuple[str, float], ...],
+    scheme: str,
+    accuracy: int,
+    h: float | None,
+) -> NumericView:
+    parsed = parse_expression(text)
+    return numeric_view(
+        parsed, max_order, x_range, x0, dict(params), scheme=scheme, accuracy=accuracy, h=h
+    )
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def symbolic(
+    text: str,
+    max_order: int,
+    x_range: tuple[float, float],
+    x0: float,
+    params: tuple[tuple[str, float], ...],
+) -> SymbolicView:
+    return symbolic_view(parse_expression(text), max_order, x_range, x0, dict(params))

@@ -1,0 +1,46 @@
+"""Keep a page's widget state in the URL, so a copied link reopens the same view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
+import streamlit as st
+
+
+class Field(NamedTuple):
+    """One widget value in the URL: its query key, session key and how to read it."""
+
+    query: str
+    session: str
+    read: Callable[[str], object]  # raises ValueError for a bad value
+    write: Callable[[object], str] = str
+
+
+def restore(page: str, fields: list[Field]) -> None:
+    """On a session's first run of `page`, copy valid URL values into session state.
+
+    Bad values in a hand-edited link are ignored (the widget keeps its default).
+    """
+    flag = f"{page}_restored"
+    if st.session_state.get(flag):
+        return
+    st.session_state[flag] = True
+    for field in fields:
+        if field.query in st.query_params:
+            try:
+                st.session_state[field.session] = field.read(st.query_params[field.query])
+            except (ValueError, TypeError):
+                continue
+
+
+def save(fields: list[Field], extra: Mapping[str, str] | None = None) -> None:
+    """Write the current widget values (and `extra` pairs) to the URL."""
+    values = {
+        field.query: field.write(st.session_state[field.session])
+        for field in fields
+        if field.session in st.session_state
+    }
+    values.update(extra or {})
+    if dict(st.query_params) != values:
+        st.query_params.from_dict(values)
