@@ -20,8 +20,8 @@ import jax
 jax.config.update("jax_enable_x64", True)  # every comparison of methods is in float64
 
 import jax.numpy as jnp  # noqa: E402
-from jax import lax  # noqa: E402
 import numpy as np  # noqa: E402
+from jax import lax  # noqa: E402
 from jax.experimental import jet  # noqa: E402
 
 from core import functions  # noqa: E402
@@ -61,9 +61,10 @@ def resolve_parameters(
     params = dict(params or {})
     unknown = sorted(set(params) - set(parsed.parameters))
     if unknown:
+        verb = "is not a parameter" if len(unknown) == 1 else "are not parameters"
         raise ValueError(
-            f"{', '.join(unknown)} {'is not a parameter' if len(unknown) == 1 else 'are not parameters'}"
-            f" of {parsed.text}; its parameters are: {', '.join(parsed.parameters) or 'none'}."
+            f"{', '.join(unknown)} {verb} of {parsed.text}; "
+            f"its parameters are: {', '.join(parsed.parameters) or 'none'}."
         )
     return {name: float(params.get(name, 1.0)) for name in parsed.parameters}
 

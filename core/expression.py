@@ -17,8 +17,18 @@ import sympy
 
 from core import functions
 from core.errors import ExpressionError
-from core.syntax import Binary, Call, Constant, Negate, Node, Number, Parser, Symbol
-from core.syntax import to_text, tokenize
+from core.syntax import (
+    Binary,
+    Call,
+    Constant,
+    Negate,
+    Node,
+    Number,
+    Parser,
+    Symbol,
+    to_text,
+    tokenize,
+)
 from core.text_input import normalise
 
 MAX_INTEGER_POWER = 64  # larger integer exponents use the general power
@@ -148,9 +158,8 @@ def _integer_exponent(node: Node) -> int | None:
     sign = 1
     if isinstance(node, Negate):
         sign, node = -1, node.operand
-    if isinstance(node, Number) and isinstance(node.value, int):
-        if node.value <= MAX_INTEGER_POWER:
-            return sign * node.value
+    if isinstance(node, Number) and isinstance(node.value, int) and node.value <= MAX_INTEGER_POWER:
+        return sign * node.value
     return None
 
 
@@ -167,7 +176,7 @@ class _Operations(NamedTuple):
 
 def _numpy_operations() -> _Operations:
     return _Operations(
-        constant=lambda value, env: value,
+        constant=lambda value, _env: value,
         add=np.add,
         sub=np.subtract,
         mul=np.multiply,

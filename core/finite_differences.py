@@ -133,5 +133,9 @@ def fd_derivative(
     # Round the step so x + h is exactly representable: the error is then h's alone.
     step = (xs + relative) - xs
     with np.errstate(all="ignore"):
-        total = sum(w * np.asarray(f(xs + k * step), dtype=np.float64) for w, k in zip(weights, offsets, strict=True) if w)
+        total = sum(
+            w * np.asarray(f(xs + k * step), dtype=np.float64)
+            for w, k in zip(weights, offsets, strict=True)
+            if w
+        )
         return total / step**order

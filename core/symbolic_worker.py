@@ -39,17 +39,34 @@ def short_latex(expr: sympy.Expr, limit: int = LATEX_LIMIT) -> str:
         rest = len(expr.args) - TERMS_SHOWN
         if len(head) <= limit:
             return rf"{head} + \cdots \text{{ ({rest} more terms)}}"
-    return rf"\text{{(an expression of {sympy.count_ops(expr):,} operations, {len(text):,} characters of \LaTeX)}}"
+    size = f"{sympy.count_ops(expr):,} operations, {len(text):,} characters of LaTeX"
+    return rf"\text{{(an expression too long to show: {size})}}"
+
+
+def _dirac_delta(x, _order=0):
+    """DiracDelta as a function: 0 away from the origin, undefined (nan) at it."""
+    return np.where(np.asarray(x) == 0, np.nan, 0.0)
+
+
+# Generalised functions SymPy produces (d|x|/dx = sign(x), then DiracDelta) that
+# NumPy's printer has no name for.
+_GENERALISED = {
+    "DiracDelta": _dirac_delta,
+    "Heaviside": lambda x, at_zero=0.5: np.heaviside(x, at_zero),
+    "sign": np.sign,
+}
 
 
 def evaluate(expr: sympy.Expr, symbols: list[sympy.Symbol], values: list) -> np.ndarray:
     """Evaluate `expr` numerically (NumPy) on values for `symbols`; nan where not real."""
-    function = sympy.lambdify(symbols, expr, modules="numpy", cse=True)
+    function = sympy.lambdify(symbols, expr, modules=[_GENERALISED, "numpy"], cse=True)
     with np.errstate(all="ignore"):
         result = np.asarray(function(*values), dtype=np.complex128)
     shape = np.broadcast(*[np.asarray(v) for v in values]).shape
     result = np.broadcast_to(result, shape)
-    real = np.where(np.abs(result.imag) <= 1e-12 * np.maximum(1.0, np.abs(result.real)), result.real, np.nan)
+    real = np.where(
+        np.abs(result.imag) <= 1e-12 * np.maximum(1.0, np.abs(result.real)), result.real, np.nan
+    )
     return np.asarray(real, dtype=np.float64)
 
 

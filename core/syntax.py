@@ -245,7 +245,9 @@ class Parser:
         if token.kind == "op" and token.text == "(":
             self.advance()
             if self.current.text == ")":
-                raise ExpressionError("Empty parentheses: put an expression inside.", token.position)
+                raise ExpressionError(
+                    "Empty parentheses: put an expression inside.", token.position
+                )
             saved_bars, self.open_bars = self.open_bars, 0
             node = self.sum()
             self.open_bars = saved_bars
@@ -259,7 +261,9 @@ class Parser:
             self.expect("|", "An absolute value |...| is never closed: add a '|'.")
             return Call("abs", node)
         if token.kind == "end":
-            raise ExpressionError("The expression ends too early: something is missing.", token.position)
+            raise ExpressionError(
+                "The expression ends too early: something is missing.", token.position
+            )
         raise ExpressionError(f"Unexpected '{token.text}'.", token.position)
 
     def name(self) -> Node:

@@ -69,7 +69,9 @@ def normalise(text: str) -> tuple[str, list[int]]:
             raise ExpressionError("Only one expression on one line is allowed.", i)
         piece = _REPLACEMENTS.get(ch) or unicodedata.normalize("NFKC", ch)
         if any(ord(c) > 127 for c in piece):
-            raise ExpressionError(f"The character '{ch}' is not part of the expression language.", i)
+            raise ExpressionError(
+                f"The character '{ch}' is not part of the expression language.", i
+            )
         out.extend(piece)
         origin.extend([i] * len(piece))
         i += 1

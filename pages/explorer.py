@@ -77,6 +77,10 @@ FIELDS = [
 ]
 
 
+def _number(value: float | None, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
 def _load_example() -> None:
     example = next(e for e in EXAMPLES if e.label == st.session_state[f"{P}example"])
     st.session_state[f"{P}expr"] = example.text
@@ -110,6 +114,10 @@ right.selectbox(
     key=f"{P}example",
     on_change=_load_example,
 )
+
+note = next((e.note for e in EXAMPLES if e.text == text), None)
+if note:
+    st.caption(f":material/lightbulb: {note}")
 
 try:
     parsed = parse_expression(text)
@@ -155,7 +163,9 @@ url_state.save(FIELDS, {f"p_{name}": f"{value:g}" for name, value in params.item
 show_ad, show_sym, show_fd = (METHODS[m] in {METHODS[k] for k in methods} for m in METHODS)
 param_items = tuple(sorted(params.items()))
 x_range = (float(x_range[0]), float(x_range[1]))
-numeric = cached.numeric(parsed.text, max_order, x_range, float(x0), param_items, scheme, accuracy, step)
+numeric = cached.numeric(
+    parsed.text, max_order, x_range, float(x0), param_items, scheme, accuracy, step
+)
 orders = list(range(max_order + 1))
 fd = numeric.finite_differences if show_fd else None
 ad = numeric.ad if show_ad else None
@@ -175,9 +185,12 @@ with plots:
     st.markdown("**Where the methods disagree** (log scale)")
     st.plotly_chart(
         error_figure(
-            numeric.xs, orders, numeric.ad, symbolic.values if symbolic else None,
+            numeric.xs,
+            orders,
+            numeric.ad,
+            symbolic.values if symbolic else None,
             numeric.finite_differences if show_fd else None,
-        )  # fmt: skip
+        )
     )
     bad = [
         f"{order_name(k)} at {int(np.sum(~np.isfinite(row)))} points"
@@ -205,15 +218,15 @@ with details:
         [
             {
                 "order": order_name(row.order),
-                "AD": f"{row.ad:.12g}",
-                "symbolic": "—" if row.symbolic is None else f"{row.symbolic:.12g}",
-                "finite diff.": "—" if row.finite_difference is None else f"{row.finite_difference:.10g}",
-                "|AD − sym|": "—" if row.ad_minus_symbolic is None else f"{row.ad_minus_symbolic:.1e}",
-                "|FD − sym|": "—" if row.fd_minus_symbolic is None else f"{row.fd_minus_symbolic:.1e}",
+                "AD": _number(row.ad, ".12g"),
+                "symbolic": _number(row.symbolic, ".12g"),
+                "finite diff.": _number(row.finite_difference, ".10g"),
+                "|AD − sym|": _number(row.ad_minus_symbolic, ".1e"),
+                "|FD − sym|": _number(row.fd_minus_symbolic, ".1e"),
             }
             for row in table
         ],
         hide_index=True,
-    )  # fmt: skip
+    )
 
 st.caption(f"Automatic differentiation computed by JAX on **{cached.warm_up()}**, in float64.")

@@ -82,9 +82,7 @@ def _log_derivatives(orders: int, base: float):
     scale = 1.0 / math.log(base)
     rows: list[Derivative] = [lambda x: np.log(x) * scale]
     for k in range(1, orders + 1):
-        rows.append(
-            lambda x, k=k: (-1) ** (k - 1) * math.factorial(k - 1) / x**k * scale
-        )
+        rows.append(lambda x, k=k: (-1) ** (k - 1) * math.factorial(k - 1) / x**k * scale)
     return tuple(rows)
 
 
@@ -147,7 +145,7 @@ REGISTRY: tuple[KnownFunction, ...] = (
         (0.3, 2.8),
         (
             _cot,
-            lambda x: -_csc(x) ** 2,
+            lambda x: -(_csc(x) ** 2),
             lambda x: 2 * _csc(x) ** 2 * _cot(x),
             lambda x: -2 * _csc(x) ** 2 * (_csc(x) ** 2 + 2 * _cot(x) ** 2),
         ),
@@ -307,7 +305,26 @@ REGISTRY: tuple[KnownFunction, ...] = (
     ),
 )
 
-COVERED_FUNCTIONS = (
-    "sin cos tan cot sec csc asin acos atan sinh cosh tanh asinh acosh atanh "
-    "exp log log10 log2 sqrt abs"
-).split()
+COVERED_FUNCTIONS = [
+    "sin",
+    "cos",
+    "tan",
+    "cot",
+    "sec",
+    "csc",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "exp",
+    "log",
+    "log10",
+    "log2",
+    "sqrt",
+    "abs",
+]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core import parse_expression
-from core.autodiff import device_name, warm_up as warm_up_autodiff
+from core.autodiff import device_name
+from core.autodiff import warm_up as warm_up_autodiff
 from core.explorer import GRID_SIZE, NumericView, SymbolicView, numeric_view, symbolic_view
 from core.symbolic import warm_up as warm_up_symbolic
 

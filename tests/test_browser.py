@@ -1,0 +1,112 @@
+"""The Explorer in a real browser (Playwright driving Debian's Chromium), as a person uses it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+LOAD_TIMEOUT = 90_000  # ms: a cold server imports JAX and warms up before the first page
+
+
+def _settle(page: Page) -> None:
+    """Wait until no element is stale (the script run has finished)."""
+    page.wait_for_function(
+        "document.querySelectorAll('[data-stale=true]').length === 0", timeout=LOAD_TIMEOUT
+    )
+
+
+# Plotly keeps binary-encoded arrays encoded in .data; _fullData holds the decoded ones.
+FIRST_TRACE_Y = (
+    "const p = document.querySelector('.js-plotly-plot');"
+    " const y = p && p._fullData && p._fullData[0] ? Array.from(p._fullData[0].y) : null;"
+)
+
+
+def _first_trace_y(page: Page) -> list[float]:
+    return page.evaluate(f"() => {{ {FIRST_TRACE_Y} return y && y.slice(0, 50); }}")
+
+
+def _latex_sources(page: Page) -> list[str]:
+    return page.locator(".katex-mathml annotation").all_text_contents()
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible(timeout=LOAD_TIMEOUT)
+    expect(page.locator(".katex-mathml annotation").first).to_be_attached(timeout=LOAD_TIMEOUT)
+    _settle(page)
+
+
+def _type_expression(page: Page, text: str) -> None:
+    box = page.get_by_test_id("stTextInput").locator("input")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_typing_a_function_updates_latex_and_chart(page: Page, app_url, artifacts):
+    _open(page, app_url)
+    before = _first_trace_y(page)
+    assert before
+    _type_expression(page, "x^3 + cos(x)")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.katex-mathml annotation'))"
+        ".some(a => a.textContent.includes('3 x^{2}'))",
+        timeout=LOAD_TIMEOUT,
+    )
+    page.wait_for_function(
+        f"(before) => {{ {FIRST_TRACE_Y} return y && y.slice(0, 50).join() !== before.join(); }}",
+        arg=before,
+        timeout=LOAD_TIMEOUT,
+    )
+    _settle(page)
+    assert any("3 x^{2} - \\sin" in source for source in _latex_sources(page))
+    after = _first_trace_y(page)
+    x = -4.0  # the first grid point of the default range: f(x) = x^3 + cos(x)
+    assert after[0] == pytest.approx(x**3 + __import__("math").cos(x), rel=1e-9)
+    page.screenshot(path=str(artifacts / "explorer-typed.png"), full_page=True)
+
+
+def test_hostile_input_shows_a_readable_error_and_no_traceback(page: Page, app_url, artifacts):
+    _open(page, app_url)
+    _type_expression(page, "__import__('os').system('id')")
+    alert = page.get_by_test_id("stAlert").filter(has_text="Cannot read this expression")
+    expect(alert).to_be_visible(timeout=LOAD_TIMEOUT)
+    expect(alert).to_contain_text("Strings are not allowed")
+    _settle(page)
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body
+    assert "uid=" not in body  # `id` never ran
+    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()  # last good plot stays
+    page.screenshot(path=str(artifacts / "explorer-error.png"), full_page=True)
+
+
+def test_a_copied_link_reopens_the_same_view(page: Page, app_url, artifacts):
+    _open(page, app_url)
+    _type_expression(page, "tanh(x)*x")
+    page.wait_for_url(re.compile(r"f=tanh"), timeout=LOAD_TIMEOUT)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.katex-mathml annotation'))"
+        ".some(a => a.textContent.includes('tanh'))",
+        timeout=LOAD_TIMEOUT,
+    )
+    _settle(page)
+    link = page.url
+    latex = _latex_sources(page)
+    data = _first_trace_y(page)
+
+    second = page.context.new_page()
+    _open(second, link)
+    expect(second.get_by_test_id("stTextInput").locator("input")).to_have_value("tanh(x)*x")
+    second.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.katex-mathml annotation'))"
+        ".some(a => a.textContent.includes('tanh'))",
+        timeout=LOAD_TIMEOUT,
+    )
+    _settle(second)
+    assert _latex_sources(second) == latex
+    assert _first_trace_y(second) == data
+    second.screenshot(path=str(artifacts / "explorer-shared-link.png"), full_page=True)
