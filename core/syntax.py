@@ -282,10 +282,20 @@ class Parser:
 
     def call(self, function: str, token: Token) -> Node:
         exponent = None
-        if self.current.text == "^" and self.tokens[self.index + 1].kind == "number":
+        ahead = [
+            token.text if token.kind == "op" else token.kind
+            for token in self.tokens[self.index : self.index + 5]
+        ]
+        if ahead[:2] == ["^", "number"]:
             # sin^2(x) means (sin(x))^2, as in textbooks.
             self.advance()
             exponent = Number(_number_value(self.advance()))
+        elif ahead == ["^", "(", "number", ")", "("]:
+            # sin²(x): the superscript arrives as sin^(2)(x).
+            self.advance()
+            self.advance()
+            exponent = Number(_number_value(self.advance()))
+            self.advance()
         if self.current.text != "(":
             raise ExpressionError(
                 f"'{token.text}' is a function: write its argument in parentheses, "

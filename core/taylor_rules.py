@@ -44,11 +44,31 @@ def _acos_derivative(x):
     return lax.neg(_asin_derivative(x))
 
 
+def _asinh_derivative(x):
+    return lax.pow(lax.add(lax.full_like(x, 1.0), lax.mul(x, x)), lax.full_like(x, -0.5))
+
+
+def _acosh_derivative(x):
+    return lax.pow(lax.sub(lax.mul(x, x), lax.full_like(x, 1.0)), lax.full_like(x, -0.5))
+
+
+def _atanh_derivative(x):
+    return lax.div(lax.full_like(x, 1.0), _one_minus_square(x))
+
+
 def register() -> None:
-    """Add the missing rules (idempotent; never replaces a rule jet already has)."""
+    """Add the missing rules and replace jet's slow ones for the inverse hyperbolics.
+
+    jet defines asinh, acosh and atanh by composition through jitted `jnp` arithmetic
+    (recompiled for every order); these rules give the same series from lax only, and
+    keep the primitive's own accurate value (a log formula loses digits near 0).
+    """
     for primitive, derivative in (
         (lax.atan_p, _atan_derivative),
         (lax.asin_p, _asin_derivative),
         (lax.acos_p, _acos_derivative),
+        (lax.asinh_p, _asinh_derivative),
+        (lax.acosh_p, _acosh_derivative),
+        (lax.atanh_p, _atanh_derivative),
     ):
-        jet.jet_rules.setdefault(primitive, _inverse_derivative_rule(primitive, derivative))
+        jet.jet_rules[primitive] = _inverse_derivative_rule(primitive, derivative)
