@@ -304,27 +304,3 @@ REGISTRY: tuple[KnownFunction, ...] = (
         params={"a": A, "b": B, "m": M},
     ),
 )
-
-COVERED_FUNCTIONS = [
-    "sin",
-    "cos",
-    "tan",
-    "cot",
-    "sec",
-    "csc",
-    "asin",
-    "acos",
-    "atan",
-    "sinh",
-    "cosh",
-    "tanh",
-    "asinh",
-    "acosh",
-    "atanh",
-    "exp",
-    "log",
-    "log10",
-    "log2",
-    "sqrt",
-    "abs",
-]

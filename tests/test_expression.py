@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import ExpressionError, ParsedExpression, parse_expression
+from core import functions as core_functions
 
 x = sympy.Symbol("x", real=True)
 t = sympy.Symbol("t", real=True)
@@ -239,32 +240,7 @@ def test_non_string_input():
 
 # -- round trip: canonical text parses back to the same expression ------------------------
 
-_FUNCTIONS = [
-    "sin",
-    "cos",
-    "tan",
-    "cot",
-    "sec",
-    "csc",
-    "asin",
-    "acos",
-    "atan",
-    "sinh",
-    "cosh",
-    "tanh",
-    "asinh",
-    "acosh",
-    "atanh",
-    "exp",
-    "log",
-    "log10",
-    "log2",
-    "sqrt",
-    "abs",
-    "ln",
-    "arcsin",
-    "arctan",
-]
+_FUNCTIONS = [*core_functions.FUNCTION_NAMES, *core_functions.ALIASES]
 _ATOMS = st.sampled_from(
     ["x", "a", "b", "e", "pi", "π", "2", "3", "0.5", ".25", "1e-3", "1_000", "2.5E+2", "7"]
 )
