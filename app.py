@@ -11,7 +11,11 @@ from ui import cached  # noqa: E402  (after set_page_config: importing core load
 device = cached.warm_up()
 
 page = st.navigation(
-    [st.Page("pages/explorer.py", title="Explorer", icon=":material/show_chart:", default=True)]
+    [
+        st.Page("pages/explorer.py", title="Explorer", icon=":material/show_chart:", default=True),
+        st.Page("pages/fd_lab.py", title="Finite-differences lab", icon=":material/science:"),
+        st.Page("pages/data.py", title="Derivatives of data", icon=":material/scatter_plot:"),
+    ]
 )
 with st.sidebar:
     st.caption(

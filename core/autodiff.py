@@ -136,6 +136,21 @@ def ad_derivatives(
     return np.stack([np.asarray(row, dtype=np.float64) for row in rows])
 
 
+def derivatives_at(
+    parsed: ParsedExpression, x0: float, max_order: int, params: Mapping[str, float] | None = None
+) -> np.ndarray:
+    """Derivatives 0..max_order at one point, for orders beyond MAX_ORDER too (up to 16).
+
+    Error models need f^(m+p) for high-accuracy stencils (m + p up to 12).
+    """
+    if not 0 <= max_order <= 16:
+        raise ValueError(f"max_order must be between 0 and 16, got {max_order}.")
+    xs = _validate(parsed, [float(x0)], 0)
+    values = resolve_parameters(parsed, params)
+    rows = taylor_derivatives(_elementwise(parsed, values), jnp.asarray(xs), max_order)
+    return np.array([float(np.asarray(row)[0]) for row in rows])
+
+
 def device_name() -> str:
     """Where JAX computes: e.g. 'CPU' or 'GPU (NVIDIA H100)'."""
     device = jax.devices()[0]

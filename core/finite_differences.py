@@ -17,13 +17,17 @@ MAX_FD_ORDER = 10
 EPSILON = float(np.finfo(np.float64).eps)
 
 
-def fd_coefficients_exact(order: int, offsets: Sequence[int | Fraction]) -> list[Fraction]:
-    """Exact weights w with f^(order)(x) ~ sum_i w_i f(x + offsets_i h) / h^order.
+def fornberg_weights(order: int, offsets: Sequence) -> list:
+    """Weights w with f^(order)(x) ~ sum_i w_i f(x + offsets_i) for any distinct offsets.
+
+    Works in whatever number type the offsets are: exact with `Fraction`s (stencils in
+    units of h), floating point with floats (rows of a derivative matrix on a
+    non-uniform grid).
 
     Raises:
         ValueError: for a negative order, repeated offsets, or too few of them.
     """
-    offsets = [Fraction(offset) for offset in offsets]
+    offsets = list(offsets)
     if order < 0:
         raise ValueError(f"The derivative order must be 0 or more, got {order}.")
     if len(set(offsets)) != len(offsets):
@@ -34,23 +38,29 @@ def fd_coefficients_exact(order: int, offsets: Sequence[int | Fraction]) -> list
             f"got {len(offsets)}."
         )
     n = len(offsets)
+    zero, one = offsets[0] * 0, offsets[0] * 0 + 1
     # weights[m][j]: weight of point j for derivative m, using the first i+1 points.
-    weights = [[Fraction(0)] * n for _ in range(order + 1)]
-    weights[0][0] = Fraction(1)
-    c1 = Fraction(1)
+    weights = [[zero] * n for _ in range(order + 1)]
+    weights[0][0] = one
+    c1 = one
     for i in range(1, n):
-        c2 = Fraction(1)
+        c2 = one
         for j in range(i):
             c3 = offsets[i] - offsets[j]
             c2 *= c3
             for m in range(min(i, order), -1, -1):
-                previous = weights[m - 1][i - 1] if m else 0
+                previous = weights[m - 1][i - 1] if m else zero
                 weights[m][i] = c1 * (m * previous - offsets[i - 1] * weights[m][i - 1]) / c2
             for m in range(min(i, order), -1, -1):
-                previous = weights[m - 1][j] if m else 0
+                previous = weights[m - 1][j] if m else zero
                 weights[m][j] = (offsets[i] * weights[m][j] - m * previous) / c3
         c1 = c2
     return weights[order]
+
+
+def fd_coefficients_exact(order: int, offsets: Sequence[int | Fraction]) -> list[Fraction]:
+    """Exact weights w with f^(order)(x) ~ sum_i w_i f(x + offsets_i h) / h^order."""
+    return fornberg_weights(order, [Fraction(offset) for offset in offsets])
 
 
 def fd_coefficients(order: int, offsets: Sequence[int]) -> np.ndarray:

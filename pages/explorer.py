@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import streamlit as st
 
@@ -37,25 +35,9 @@ def _read_range(text: str) -> tuple[float, float]:
     return (low, high)
 
 
-def _read_choice(options):
-    def read(text: str):
-        if text not in options:
-            raise ValueError(text)
-        return text
-
-    return read
-
-
 def _read_order(text: str) -> int:
     value = int(text)
     if not 1 <= value <= 10:
-        raise ValueError(text)
-    return value
-
-
-def _read_finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
         raise ValueError(text)
     return value
 
@@ -70,10 +52,10 @@ FIELDS = [
         lambda value: ",".join(METHODS[m] for m in value),
     ),
     url_state.Field("range", f"{P}range", _read_range, lambda v: f"{v[0]:g},{v[1]:g}"),
-    url_state.Field("x0", f"{P}x0", _read_finite, lambda v: f"{v:g}"),
-    url_state.Field("scheme", f"{P}scheme", _read_choice(SCHEMES)),
-    url_state.Field("acc", f"{P}accuracy", lambda text: int(_read_choice("2468")(text))),
-    url_state.Field("h", f"{P}step", _read_choice(STEPS)),
+    url_state.Field("x0", f"{P}x0", url_state.finite, lambda v: f"{v:g}"),
+    url_state.Field("scheme", f"{P}scheme", url_state.one_of(SCHEMES)),
+    url_state.Field("acc", f"{P}accuracy", lambda text: int(url_state.one_of("2468")(text))),
+    url_state.Field("h", f"{P}step", url_state.one_of(STEPS)),
 ]
 
 

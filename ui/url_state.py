@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
@@ -44,3 +45,22 @@ def save(fields: list[Field], extra: Mapping[str, str] | None = None) -> None:
     values.update(extra or {})
     if dict(st.query_params) != values:
         st.query_params.from_dict(values)
+
+
+def one_of(options):
+    """A reader that accepts only one of `options` (compared as text)."""
+
+    def read(text: str):
+        if text not in options:
+            raise ValueError(text)
+        return text
+
+    return read
+
+
+def finite(text: str) -> float:
+    """A reader of a finite float."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value

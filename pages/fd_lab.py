@@ -1,0 +1,155 @@
+"""Finite-differences lab: why a smaller step stops helping, and how much each formula helps."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import ExpressionError, parse_expression
+from core.fd_lab import FORMULAS, PRECISIONS
+from core.fd_lab_figures import error_figure, stencil_figure
+from core.stencil_view import parse_offsets, stencil_latex
+from ui import fd_lab_cached as cached
+from ui import url_state
+from ui.widgets import expression_error
+
+P = "fdlab_"
+LABELS = {formula.key: formula.label for formula in FORMULAS}
+STEP_OPTIONS = [f"1e-{k}" for k in range(0, 9)]
+DEFAULTS = {
+    f"{P}expr": "sin(x)",
+    f"{P}x0": 0.7,
+    f"{P}order": 1,
+    f"{P}precision": "float64",
+    f"{P}formulas": list(LABELS),
+    f"{P}offsets": "-2, -1, 0, 1, 2",
+    f"{P}stencil_order": 1,
+    f"{P}h": "1e-1",
+    f"{P}view_scheme": "central",
+}
+
+
+FIELDS = [
+    url_state.Field("lab_f", f"{P}expr", lambda text: text[:500]),
+    url_state.Field("lab_x0", f"{P}x0", url_state.finite, lambda v: f"{v:g}"),
+    url_state.Field("lab_n", f"{P}order", lambda text: int(url_state.one_of("1234")(text))),
+    url_state.Field("lab_prec", f"{P}precision", url_state.one_of(list(PRECISIONS))),
+    url_state.Field("lab_h", f"{P}h", url_state.one_of(STEP_OPTIONS)),
+]
+
+
+def _number(value, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+url_state.restore("fdlab", FIELDS)
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
+
+st.title("Finite-differences lab")
+st.caption(
+    "A finite difference replaces a limit by a small step h. Making h smaller shrinks the "
+    "truncation error (∝ hᵖ) but magnifies rounding (∝ ε/hᵐ): past an optimal h, smaller is "
+    "worse. Each curve below is one formula's error at x₀."
+)
+
+c1, c2, c3, c4 = st.columns([3, 1, 1, 2])
+text = c1.text_input("f(x) =", key=f"{P}expr")
+x0 = c2.number_input("Point x₀", key=f"{P}x0", step=0.1, format="%.3f")
+order = c3.selectbox("Derivative order", [1, 2, 3, 4], key=f"{P}order")
+precision = c4.radio(
+    "Precision", list(PRECISIONS), key=f"{P}precision", horizontal=True,
+    help="The formulas compute in this precision; the exact value is float64 AD.",
+)  # fmt: skip
+chosen = st.multiselect(
+    "Formulas", list(LABELS), key=f"{P}formulas", format_func=LABELS.get
+)  # fmt: skip
+url_state.save(FIELDS)
+
+try:
+    parsed = parse_expression(text)
+    if parsed.parameters:
+        raise ExpressionError(
+            "The lab takes a function of x alone: replace the parameters "
+            f"({', '.join(parsed.parameters)}) by numbers.",
+            None,
+        )
+except ExpressionError as error:
+    expression_error(text, error)
+    st.stop()
+
+sweep = cached.sweep(parsed.text, float(x0), order, precision, tuple(chosen))
+if order != 1 and "complex" in chosen:
+    st.caption("The complex step gives first derivatives only: it is left out for this order.")
+if precision == "float16" and "complex" in chosen:
+    st.caption("NumPy has no half-precision complex type: the complex step is left out.")
+st.plotly_chart(error_figure(sweep))
+
+st.markdown(
+    f"Exact value (float64 AD): **{sweep.exact:.15g}**. Machine epsilon in {precision}: "
+    f"**{sweep.epsilon:.1e}**. Stars mark each formula's best step; dotted lines are the "
+    "model truncation + round-off."
+)
+st.dataframe(
+    [
+        {
+            "formula": curve.label,
+            "order p (theory)": curve.accuracy,
+            "measured slope": _number(curve.slope, ".2f"),
+            "best h (measured)": _number(curve.best_h, ".1e"),
+            "best error": _number(curve.best_error, ".1e"),
+            "optimal h (model)": _number(curve.model_h, ".1e"),
+        }
+        for curve in sweep.curves
+    ],
+    hide_index=True,
+)
+st.caption(
+    "The slope is fitted where the truncation model exceeds round-off 30-fold; “—” means "
+    "that region is too narrow to measure (very accurate formulas, low precision)."
+)
+
+st.subheader("The stencil on the curve")
+v1, v2 = st.columns([2, 1])
+h_text = v1.select_slider("Step h", STEP_OPTIONS, key=f"{P}h")
+scheme = v2.radio(
+    "Scheme", ["forward", "backward", "central"], key=f"{P}view_scheme", horizontal=True
+)
+accuracy = 1 if scheme != "central" else 2
+stencil, view = cached.view(parsed.text, float(x0), order, scheme, accuracy, float(h_text))
+m1, m2, m3 = st.columns(3)
+m1.metric("Estimate", f"{view.estimate:.10g}")
+m2.metric("Exact", f"{view.exact:.10g}")
+m3.metric("Error", f"{abs(view.estimate - view.exact):.2e}")
+st.plotly_chart(stencil_figure(view, order))
+st.latex(stencil_latex(stencil))
+
+st.subheader("Stencil table")
+s1, s2 = st.columns([1, 3])
+stencil_order = s1.selectbox("Derivative order", list(range(1, 7)), key=f"{P}stencil_order")
+offsets_text = s2.text_input("Offsets (multiples of h)", key=f"{P}offsets")
+try:
+    offsets = parse_offsets(offsets_text)
+    table = cached.stencil(stencil_order, tuple(offsets))
+except ValueError as error:
+    st.error(str(error), icon=":material/error:")
+else:
+    st.latex(stencil_latex(table))
+    st.dataframe(
+        [
+            {
+                "offset": str(offset),
+                "weight (exact)": str(weight),
+                "weight": f"{float(weight):.12g}",
+            }
+            for offset, weight in zip(table.offsets, table.weights, strict=True)
+        ],
+        hide_index=True,
+    )  # fmt: skip
+    if table.accuracy:
+        higher = stencil_order + table.accuracy
+        st.caption(
+            f"Accuracy order p = {table.accuracy}: the error is about "
+            f"{abs(table.error_coefficient)}·h^{table.accuracy}·f^({higher})(x)."
+        )
+    else:
+        st.caption("This stencil is exact for every function it can represent.")
