@@ -89,13 +89,15 @@ def stencil_offsets(order: int, scheme: str, accuracy: int) -> list[int]:
 def default_step(order: int, accuracy: int, scheme: str = "central") -> float:
     """A near-optimal relative step in float64.
 
-    Truncation error grows like h^p and round-off like eps/h^order, so their sum is
-    smallest near h ~ eps^(1/(order + p)). The complex step has no subtraction and
-    so no round-off floor: any tiny h works.
+    Truncation error grows like h^p and round-off like eps * sum|w| / h^order (the
+    stencil's weights multiply the rounding of each value: sum|w| is 2^order for the
+    basic central stencil), so their sum is smallest near h ~ (eps sum|w|)^(1/(order+p)).
+    The complex step has no subtraction and so no round-off floor: any tiny h works.
     """
     if scheme == "complex":
         return 1e-20
-    return EPSILON ** (1.0 / (order + accuracy))
+    weights = fd_coefficients(order, stencil_offsets(order, scheme, accuracy))
+    return float((EPSILON * np.sum(np.abs(weights))) ** (1.0 / (order + accuracy)))
 
 
 def fd_derivative(
@@ -139,7 +141,10 @@ def fd_derivative(
         return np.imag(f(xs + 1j * step)) / step
     offsets = stencil_offsets(order, scheme, accuracy)
     weights = fd_coefficients(order, offsets)
-    relative = h if h is not None else default_step(order, accuracy) * np.maximum(1.0, np.abs(xs))
+    if h is None:
+        relative = default_step(order, accuracy, scheme) * np.maximum(1.0, np.abs(xs))
+    else:
+        relative = h
     # Round the step so x + h is exactly representable: the error is then h's alone.
     step = (xs + relative) - xs
     with np.errstate(all="ignore"):

@@ -106,13 +106,15 @@ def symbolic_report(
     max_order: int,
     xs=None,
     params: Mapping[str, float] | None = None,
-    budget: float = BUDGET_SECONDS,
+    budget: float | None = None,
 ) -> SymbolicResult:
     """Derivatives 0..max_order of `parsed` by SymPy, with LaTeX and values at `xs`.
 
     Stops early, with a message the page can show, when the total `budget` (seconds)
-    or the worker's memory cap runs out; never raises for that.
+    or the worker's memory cap runs out; never raises for that. The budget defaults
+    to BUDGET_SECONDS, read at call time.
     """
+    budget = BUDGET_SECONDS if budget is None else budget
     symbols = [parsed.symbols[name] for name in parsed.variables + parsed.parameters]
     values = None
     if xs is not None:
