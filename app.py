@@ -15,6 +15,9 @@ page = st.navigation(
         st.Page("pages/explorer.py", title="Explorer", icon=":material/show_chart:", default=True),
         st.Page("pages/fd_lab.py", title="Finite-differences lab", icon=":material/science:"),
         st.Page("pages/data.py", title="Derivatives of data", icon=":material/scatter_plot:"),
+        st.Page(
+            "pages/kinks.py", title="Kinks, programs and interpolation", icon=":material/route:"
+        ),
     ]
 )
 with st.sidebar:

@@ -20,7 +20,9 @@ from core.errors import ExpressionError
 from core.syntax import (
     Binary,
     Call,
+    Compare,
     Constant,
+    MultiCall,
     Negate,
     Node,
     Number,
@@ -125,8 +127,10 @@ def _names(node: Node) -> set[str]:
         return _names(node.argument)
     if isinstance(node, Negate):
         return _names(node.operand)
-    if isinstance(node, Binary):
+    if isinstance(node, Binary | Compare):
         return _names(node.left) | _names(node.right)
+    if isinstance(node, MultiCall):
+        return set().union(*(_names(argument) for argument in node.arguments))
     return set()
 
 
@@ -142,7 +146,14 @@ def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
         return functions.sympy_function(node.function)(to_sympy(node.argument, symbols))
     if isinstance(node, Negate):
         return -to_sympy(node.operand, symbols)
+    if isinstance(node, MultiCall):
+        arguments = [to_sympy(argument, symbols) for argument in node.arguments]
+        if node.function == "where":
+            return sympy.Piecewise((arguments[1], arguments[0]), (arguments[2], True))
+        return (sympy.Max if node.function == "max" else sympy.Min)(*arguments)
     left, right = to_sympy(node.left, symbols), to_sympy(node.right, symbols)
+    if isinstance(node, Compare):
+        return _SYMPY_COMPARISONS[node.operator](left, right)
     if node.operator == "+":
         return left + right
     if node.operator == "-":
@@ -152,6 +163,16 @@ def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
     if node.operator == "/":
         return left / right
     return sympy.Pow(left, right)
+
+
+_SYMPY_COMPARISONS = {
+    "<": sympy.Lt,
+    "<=": sympy.Le,
+    ">": sympy.Gt,
+    ">=": sympy.Ge,
+    "==": sympy.Eq,
+    "!=": sympy.Ne,
+}
 
 
 def _integer_exponent(node: Node) -> int | None:
@@ -172,6 +193,10 @@ class _Operations(NamedTuple):
     neg: Callable
     power: Callable
     function: Callable  # name -> callable
+    maximum: Callable
+    minimum: Callable
+    select: Callable  # (condition, if_true, if_false)
+    compare: dict  # operator -> callable
 
 
 def _numpy_operations() -> _Operations:
@@ -184,7 +209,12 @@ def _numpy_operations() -> _Operations:
         neg=np.negative,
         power=np.power,
         function=functions.numpy_function,
-    )
+        maximum=np.maximum,
+        minimum=np.minimum,
+        select=np.where,
+        compare={"<": np.less, "<=": np.less_equal, ">": np.greater,
+                 ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal},
+    )  # fmt: skip
 
 
 def _jax_operations() -> _Operations:
@@ -201,7 +231,12 @@ def _jax_operations() -> _Operations:
         neg=lax.neg,
         power=lax.pow,
         function=functions.jax_function,
-    )
+        maximum=lax.max,
+        minimum=lax.min,
+        select=lax.select,
+        compare={"<": lax.lt, "<=": lax.le, ">": lax.gt, ">=": lax.ge, "==": lax.eq,
+                 "!=": lax.ne},
+    )  # fmt: skip
 
 
 REFERENCE = ""  # env key of an array whose shape and dtype constants take (JAX only)
@@ -251,6 +286,14 @@ def _build(node: Node, ops: _Operations) -> Callable:
     if isinstance(node, Negate):
         operand = _build(node.operand, ops)
         return lambda env: ops.neg(operand(env))
+    if isinstance(node, MultiCall):
+        arguments = [_build(argument, ops) for argument in node.arguments]
+        operation = {"max": ops.maximum, "min": ops.minimum, "where": ops.select}[node.function]
+        return lambda env: operation(*(argument(env) for argument in arguments))
+    if isinstance(node, Compare):
+        left, right = _build(node.left, ops), _build(node.right, ops)
+        comparison = ops.compare[node.operator]
+        return lambda env: comparison(left(env), right(env))
     left = _build(node.left, ops)
     if node.operator == "^" and (n := _integer_exponent(node.right)) is not None:
         return _integer_power(left, n, ops)

@@ -56,6 +56,9 @@ def _jax_table() -> dict[str, Callable]:
         "log2": lambda x: log_of(x, 2.0),
         "sqrt": sqrt,
         "abs": lax.abs,
+        "floor": lax.floor,
+        "ceil": lax.ceil,
+        "sign": lax.sign,
     }
 
 
@@ -81,6 +84,9 @@ _SYMPY = {
     "log2": (lambda x: sympy.log(x, 2), np.log2, "base-2 logarithm"),
     "sqrt": (sympy.sqrt, np.sqrt, "square root"),
     "abs": (sympy.Abs, np.abs, "absolute value"),
+    "floor": (sympy.floor, np.floor, "largest integer ≤ x"),
+    "ceil": (sympy.ceiling, np.ceil, "smallest integer ≥ x"),
+    "sign": (sympy.sign, np.sign, "sign: −1, 0 or 1"),
 }
 
 ALIASES = {
@@ -94,12 +100,14 @@ ALIASES = {
     "arccosh": "acosh",
     "artanh": "atanh",
     "arctanh": "atanh",
+    "ceiling": "ceil",
+    "sgn": "sign",
 }
 
 CONSTANTS = {"pi": (sympy.pi, np.pi), "e": (sympy.E, np.e)}
 
 FUNCTION_NAMES = tuple(_SYMPY)
-KNOWN_NAMES = (*FUNCTION_NAMES, *ALIASES, *CONSTANTS)
+KNOWN_NAMES = (*FUNCTION_NAMES, *ALIASES, *CONSTANTS, "max", "min", "where")
 
 _jax_cache: dict[str, Callable] = {}
 

@@ -83,5 +83,11 @@ def derivative_step(expr, variable, differentiate: bool, symbols, values):
         (derivative, its LaTeX, its values or None).
     """
     result = sympy.diff(expr, variable) if differentiate else expr
+    # d floor(x)/dx is 0 away from the integers (where it is undefined); SymPy leaves
+    # it unevaluated, which nothing can print as numbers.
+    result = result.replace(
+        lambda e: isinstance(e, sympy.Derivative) and e.expr.func in (sympy.floor, sympy.ceiling),
+        lambda _e: sympy.Integer(0),
+    )
     numbers = evaluate(result, symbols, values) if values is not None else None
     return result, short_latex(result), numbers

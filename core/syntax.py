@@ -61,7 +61,24 @@ class Binary:
     right: Node
 
 
-Node = Number | Symbol | Constant | Call | Negate | Binary
+@dataclass(frozen=True)
+class Compare:
+    operator: str  # one of < <= > >= == !=
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class MultiCall:
+    """max(a, b), min(a, b) or where(condition, a, b)."""
+
+    function: str
+    arguments: tuple[Node, ...]
+
+
+Node = Number | Symbol | Constant | Call | Negate | Binary | Compare | MultiCall
+COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+MULTI_ARGUMENT = {"max": 2, "min": 2, "where": 3}
 
 
 class Token(NamedTuple):
@@ -74,7 +91,7 @@ _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(\d[\d_]*\.?\d*|\.\d+)([eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|[-+*/^(),|])"
+    r"|(?P<op>\*\*|<=|>=|==|!=|[-+*/^(),|<>])"
 )
 
 _FORBIDDEN = {
@@ -86,8 +103,6 @@ _FORBIDDEN = {
     "{": "Braces are not allowed; use parentheses.",
     "}": "Braces are not allowed; use parentheses.",
     "=": "Assignments and comparisons (=, ==) are not allowed: type only the right-hand side.",
-    "<": "Comparisons (<, >) are not allowed in an expression.",
-    ">": "Comparisons (<, >) are not allowed in an expression.",
     "!": "Factorials and '!' are not supported.",
     "#": "Comments ('#') are not allowed.",
     ";": "Only one expression is allowed: remove the ';'.",
@@ -163,10 +178,20 @@ class Parser:
             )
 
     # -- grammar -------------------------------------------------------------------
+    def reject_comparison(self) -> None:
+        token = self.current
+        if token.kind == "op" and token.text in COMPARISONS:
+            raise ExpressionError(
+                f"Comparisons ({token.text}) are only allowed as the condition of "
+                "where(condition, value_if_true, value_if_false).",
+                token.position,
+            )
+
     def parse(self) -> Node:
         if self.current.kind == "end":
             raise ExpressionError("Type an expression, for example x^2 + sin(x).", 0)
         node = self.sum()
+        self.reject_comparison()
         token = self.current
         if token.kind != "end":
             if token.text == ")":
@@ -251,6 +276,7 @@ class Parser:
             saved_bars, self.open_bars = self.open_bars, 0
             node = self.sum()
             self.open_bars = saved_bars
+            self.reject_comparison()
             self.expect(")", "A '(' is never closed: add a ')'.")
             return node
         if token.kind == "op" and token.text == "|":
@@ -269,6 +295,8 @@ class Parser:
     def name(self) -> Node:
         token = self.advance()
         name = token.text
+        if name in MULTI_ARGUMENT:
+            return self.multi_call(name)
         function = functions.canonical_function_name(name)
         if function is not None:
             return self.call(function, token)
@@ -310,9 +338,49 @@ class Parser:
         self.open_bars = saved_bars
         if self.current.text == ",":
             raise ExpressionError(f"{token.text} takes one argument.", self.current.position)
+        self.reject_comparison()
         self.expect(")", f"The '(' after {token.text} is never closed: add a ')'.")
         node = Call(function, argument)
         return Binary("^", node, exponent) if exponent is not None else node
+
+    def multi_call(self, name: str) -> Node:
+        usage = {
+            "max": "max(a, b)",
+            "min": "min(a, b)",
+            "where": "where(condition, value_if_true, value_if_false), e.g. where(x < 0, -x, x)",
+        }[name]
+        if self.current.text != "(":
+            raise ExpressionError(f"Write {usage}.", self.current.position)
+        self.advance()
+        saved_bars, self.open_bars = self.open_bars, 0
+        arguments = []
+        while True:
+            if name == "where" and not arguments:
+                arguments.append(self.condition())
+            else:
+                arguments.append(self.sum())
+                self.reject_comparison()
+            if self.current.text != ",":
+                break
+            self.advance()
+        self.open_bars = saved_bars
+        if len(arguments) != MULTI_ARGUMENT[name] or self.current.text != ")":
+            raise ExpressionError(
+                f"{name} takes {MULTI_ARGUMENT[name]} arguments: {usage}.", self.current.position
+            )
+        self.advance()
+        return MultiCall(name, tuple(arguments))
+
+    def condition(self) -> Node:
+        left = self.sum()
+        token = self.current
+        if not (token.kind == "op" and token.text in COMPARISONS):
+            raise ExpressionError(
+                "The first argument of where is a comparison, e.g. where(x < 0, -x, x).",
+                token.position,
+            )
+        self.advance()
+        return Compare(token.text, left, self.sum())
 
 
 MAX_CONSTANT_DIGITS = 300
@@ -322,7 +390,9 @@ _MATH = {"log10": math.log10, "log2": math.log2, "abs": abs, "asin": math.asin,
          "atanh": math.atanh, "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
          "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "sin": math.sin,
          "cos": math.cos, "tan": math.tan, "cot": lambda v: 1 / math.tan(v),
-         "sec": lambda v: 1 / math.cos(v), "csc": lambda v: 1 / math.sin(v)}  # fmt: skip
+         "sec": lambda v: 1 / math.cos(v), "csc": lambda v: 1 / math.sin(v),
+         "floor": math.floor, "ceil": math.ceil,
+         "sign": lambda v: float((v > 0) - (v < 0))}  # fmt: skip
 
 
 def approximate(node: Node) -> float | None:
@@ -335,7 +405,7 @@ def approximate(node: Node) -> float | None:
         return float(node.value)
     if isinstance(node, Constant):
         return math.pi if node.name == "pi" else math.e
-    if isinstance(node, Symbol):
+    if isinstance(node, Symbol | Compare | MultiCall):
         return None
     if isinstance(node, Call | Negate):
         inner = approximate(node.argument if isinstance(node, Call) else node.operand)
@@ -459,6 +529,10 @@ def to_text(node: Node) -> str:
         return node.name
     if isinstance(node, Call):
         return f"{node.function}({to_text(node.argument)})"
+    if isinstance(node, MultiCall):
+        return f"{node.function}({', '.join(to_text(a) for a in node.arguments)})"
+    if isinstance(node, Compare):
+        return f"{to_text(node.left)} {node.operator} {to_text(node.right)}"
     if isinstance(node, Negate):
         return "-" + _wrap(node.operand, precedence(node.operand) < 4)
     op = node.operator

@@ -273,6 +273,12 @@ REGISTRY: tuple[KnownFunction, ...] = (
         (-3.0, -0.1),
         (np.abs, lambda x: -np.ones_like(x), np.zeros_like, np.zeros_like),
     ),
+    # Piecewise-constant functions: derivative 0 between their jumps.
+    KnownFunction("floor(x)", (0.1, 0.9), (np.floor, np.zeros_like, np.zeros_like)),
+    KnownFunction("ceil(3x)", (0.05, 0.3), (lambda x: np.ceil(3 * x), np.zeros_like)),
+    KnownFunction(
+        "sign(x)*x^2", (0.1, 2.0), (lambda x: x**2, lambda x: 2 * x, lambda x: 2 + 0 * x)
+    ),
     KnownFunction(
         "|x|",
         (0.1, 3.0),
