@@ -16,8 +16,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from core.autodiff import ad_derivatives
-from core.expression import REFERENCE, ParsedExpression, parse_expression
+from core.expression import ParsedExpression, parse_expression
 from core.finite_differences import fd_derivative
+from core.jaxpr_view import scalar_function
 from core.symbolic import symbolic_report
 
 STEP = 1e-5  # second-order one-sided differences: error ~h^2 away from the kink
@@ -57,18 +58,9 @@ class KinkReport(NamedTuple):
     answers: tuple[Answer, ...]
 
 
-def _scalar_function(parsed: ParsedExpression):
-    variable = parsed.variables[0]
-
-    def function(x):
-        return parsed.jax({REFERENCE: x, variable: x})
-
-    return function
-
-
 def reverse_derivative(parsed: ParsedExpression, x0: float) -> float:
     """jax.grad (reverse mode) at one point."""
-    return float(jax.grad(_scalar_function(parsed))(jnp.asarray(float(x0))))
+    return float(jax.grad(scalar_function(parsed))(jnp.asarray(float(x0))))
 
 
 def _number(value: float) -> str:
@@ -202,8 +194,8 @@ def where_trap(x_range: tuple[float, float] = (-1.0, 1.0), points: int = 201) ->
     if not np.any(xs == 0):
         xs = np.sort(np.append(xs, 0.0))
     naive, fixed = parse_expression(NAIVE_WHERE), parse_expression(DOUBLE_WHERE)
-    grad_naive = jax.vmap(jax.grad(_scalar_function(naive)))
-    grad_fixed = jax.vmap(jax.grad(_scalar_function(fixed)))
+    grad_naive = jax.vmap(jax.grad(scalar_function(naive)))
+    grad_fixed = jax.vmap(jax.grad(scalar_function(fixed)))
     naive_values = np.asarray(grad_naive(jnp.asarray(xs)))
     fixed_values = np.asarray(grad_fixed(jnp.asarray(xs)))
     zero = int(np.flatnonzero(xs == 0)[0])

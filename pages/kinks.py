@@ -5,6 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core import ExpressionError, parse_expression
+from core.gotchas import GOTCHAS
+from core.interpolation_figures import derivative_figure, values_figure
+from core.jaxpr_view import explanation
 from core.kink_figures import kink_figure, where_trap_figure
 from core.kinks import DOUBLE_WHERE, KINK_EXAMPLES, NAIVE_WHERE
 from ui import kinks_cached
@@ -13,6 +16,9 @@ from ui.widgets import expression_error
 P = "kinks_"
 st.session_state.setdefault(f"{P}expr", KINK_EXAMPLES[0].text)
 st.session_state.setdefault(f"{P}x0", KINK_EXAMPLES[0].x0)
+st.session_state.setdefault(f"{P}interp_expr", "cos(2x)")
+st.session_state.setdefault(f"{P}knots", 20)
+st.session_state.setdefault(f"{P}interp_range", (0.0, 3.0))
 
 
 def _load_example() -> None:
@@ -30,7 +36,15 @@ st.caption(
     "Automatic differentiation meets real code: functions with corners and jumps, programs "
     "with loops and branches, interpolated data — and the traps people fall into."
 )
-(kinks_tab,) = st.tabs([":material/show_chart: Kinks"])
+kinks_tab, interpolation_tab, hood_tab, gotchas_tab = st.tabs(
+    [
+        ":material/show_chart: Kinks",
+        ":material/timeline: Interpolation",
+        ":material/memory: Under the hood",
+        ":material/warning: Gotchas",
+    ]
+)
+parsed = None
 
 with kinks_tab:
     c1, c2, c3 = st.columns([2, 3, 1])
@@ -51,6 +65,7 @@ with kinks_tab:
                 f"Replace the parameters ({', '.join(parsed.parameters)}) by numbers here.", None
             )
     except ExpressionError as error:
+        parsed = None
         expression_error(text, error)
     else:
         report = kinks_cached.kink(parsed.text, float(x0))
@@ -67,9 +82,11 @@ with kinks_tab:
 
     st.subheader("The NaN-gradient trap of where")
     trap = kinks_cached.trap()
-    t1, t2 = st.columns(2)
-    t1.code(f"jax.grad({NAIVE_WHERE})(0.0)  # → {trap.naive_at_zero}", language="python")
-    t2.code(f"jax.grad({DOUBLE_WHERE})(0.0)  # → {trap.fixed_at_zero}", language="python")
+    st.code(
+        f"jax.grad(lambda x: {NAIVE_WHERE})(0.0)  # → {trap.naive_at_zero}\n"
+        f"jax.grad(lambda x: {DOUBLE_WHERE})(0.0)  # → {trap.fixed_at_zero}",
+        language="python",
+    )
     st.plotly_chart(where_trap_figure(trap))
     st.markdown(
         "`where` picks a value, but reverse mode still differentiates **both** branches and "
@@ -79,3 +96,64 @@ with kinks_tab:
         f"mode (Taylor mode here) carries no such product: it gives "
         f"{trap.naive_forward_at_zero:g} at 0 even for the naive form."
     )
+
+with interpolation_tab:
+    st.markdown(
+        "Only samples of f are known, at the knots. `jnp.interp` joins them with straight "
+        "lines; `jax.grad` of that (vectorised with `vmap`) is the slope of each segment: "
+        "piecewise constant, jumping at every knot. A cubic spline's derivative is smooth."
+    )
+    i1, i2, i3 = st.columns([2, 2, 2])
+    interp_text = i1.text_input("f(x) =", key=f"{P}interp_expr")
+    knots = i2.slider("Knots", 2, 60, key=f"{P}knots")
+    interp_range = i3.slider("x-range", -10.0, 10.0, key=f"{P}interp_range", step=0.5)
+    try:
+        interp_parsed = parse_expression(interp_text)
+        view = kinks_cached.interpolation(
+            interp_parsed.text, knots, (float(interp_range[0]), float(interp_range[1]))
+        )
+    except ExpressionError as error:
+        expression_error(interp_text, error)
+    except ValueError as error:
+        st.error(str(error), icon=":material/error:")
+    else:
+        a, b = st.columns(2)
+        a.plotly_chart(values_figure(view))
+        b.plotly_chart(derivative_figure(view))
+        m1, m2 = st.columns(2)
+        m1.metric("max |linear′ − f′|", f"{view.linear_derivative_error:.2e}")
+        m2.metric("max |spline′ − f′|", f"{view.spline_derivative_error:.2e}")
+        st.caption(
+            "Double the knots: the linear interpolant's derivative error halves (order 1), "
+            "the spline's drops about eightfold (order 3)."
+        )
+
+with hood_tab:
+    if parsed is None:
+        st.info("Type a valid function on the Kinks tab to see its jaxprs.")
+    else:
+        report = kinks_cached.jaxprs(parsed.text)
+        st.markdown(f"The function of the Kinks tab, `{parsed.text}`, as JAX traces it.")
+        st.markdown(explanation(report))
+        columns = st.columns(3)
+        for column, entry in zip(columns, (report.function, report.jvp, report.grad), strict=True):
+            column.markdown(f"**{entry.name}** — {entry.primitive_count} primitive operations")
+            column.code(entry.code, language="python")
+            column.code(entry.text, language=None)
+
+with gotchas_tab:
+    st.markdown("Each example ran just now: the error is the one JAX really raised.")
+    for item in GOTCHAS:
+        result = kinks_cached.gotcha(item.key)
+        with st.expander(item.title, icon=":material/bug_report:"):
+            broken, fixed = st.columns(2)
+            broken.markdown("**Broken**")
+            broken.code(item.broken_code, language="python")
+            if result.error_type:
+                broken.error(f"{result.error_type}: {result.error_message}")
+            else:
+                broken.warning(f"No error, but the result is wrong: {result.broken_result}")
+            fixed.markdown("**Fixed**")
+            fixed.code(item.fixed_code, language="python")
+            fixed.success(f"Result: {result.fixed_result}")
+            st.markdown(item.explanation)
