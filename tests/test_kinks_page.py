@@ -1,4 +1,4 @@
-"""The kinks, programs and interpolation page in AppTest: every control once."""
+"""The kinks, programs and interpolation kinks in AppTest: every control once."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @pytest.fixture(scope="module")
-def page() -> AppTest:
+def kinks() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page("pages/kinks.py").run()
     _ok(at)
@@ -34,8 +34,8 @@ def _chart(at: AppTest, index: int) -> dict:
     return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
-def test_kink_panel_shows_every_method_with_hand_computed_values(page):
-    table = _table(page)  # |x| at 0
+def test_kink_panel_shows_every_method_with_hand_computed_values(kinks):
+    table = _table(kinks)  # |x| at 0
     assert table["slope from the left"] == "-1"
     assert table["slope from the right"] == "1"
     assert table["SymPy"] == "0"
@@ -43,51 +43,51 @@ def test_kink_panel_shows_every_method_with_hand_computed_values(page):
 
 
 @pytest.mark.parametrize("example", KINK_EXAMPLES, ids=[e.label for e in KINK_EXAMPLES])
-def test_each_kink_example_loads(page, example):
-    page.selectbox(key="kinks_example").set_value(example.label).run()
-    _ok(page)
-    assert page.text_input(key="kinks_expr").value == example.text
-    assert len(_table(page)) == 6
+def test_each_kink_example_loads(kinks, example):
+    kinks.selectbox(key="kinks_example").set_value(example.label).run()
+    _ok(kinks)
+    assert kinks.text_input(key="kinks_expr").value == example.text
+    assert len(_table(kinks)) == 6
 
 
-def test_typing_a_function_and_moving_the_point(page):
-    page.text_input(key="kinks_expr").input("max(x, 0)").run()
-    page.number_input(key="kinks_x0").set_value(0.0).run()
-    _ok(page)
-    assert _table(page)["SymPy"] == "0.5"
-    page.number_input(key="kinks_x0").set_value(0.5).run()
-    assert _table(page)["JAX reverse mode (grad)"] == "1"
+def test_typing_a_function_and_moving_the_point(kinks):
+    kinks.text_input(key="kinks_expr").input("max(x, 0)").run()
+    kinks.number_input(key="kinks_x0").set_value(0.0).run()
+    _ok(kinks)
+    assert _table(kinks)["SymPy"] == "0.5"
+    kinks.number_input(key="kinks_x0").set_value(0.5).run()
+    assert _table(kinks)["JAX reverse mode (grad)"] == "1"
 
 
-def test_bad_expression_shows_an_error_and_the_hood_tab_explains(page):
-    page.text_input(key="kinks_expr").input("where(x, 1, 2)").run()
-    _ok(page)
-    assert any("comparison" in e.value for e in page.error)
-    assert any("valid function" in i.value for i in page.info)
-    page.text_input(key="kinks_expr").input("x*x + sin(x)").run()
-    _ok(page)
-    assert any("primitive operations" in m.value for m in page.markdown)
+def test_bad_expression_shows_an_error_and_the_hood_tab_explains(kinks):
+    kinks.text_input(key="kinks_expr").input("where(x, 1, 2)").run()
+    _ok(kinks)
+    assert any("comparison" in e.value for e in kinks.error)
+    assert any("valid function" in i.value for i in kinks.info)
+    kinks.text_input(key="kinks_expr").input("x*x + sin(x)").run()
+    _ok(kinks)
+    assert any("primitive operations" in m.value for m in kinks.markdown)
 
 
-def test_where_trap_is_shown(page):
-    codes = [code.value for code in page.code]
+def test_where_trap_is_shown(kinks):
+    codes = [code.value for code in kinks.code]
     assert any("# → nan" in code and "# → 0.0" in code for code in codes)
 
 
-def test_interpolation_controls(page):
-    before = _chart(page, 2)["data"][1]["y"]
-    page.slider(key="kinks_knots").set_value(8).run()
-    _ok(page)
-    assert _chart(page, 2)["data"][1]["y"] != before
-    page.text_input(key="kinks_interp_expr").input("exp(x)").run()
-    page.slider(key="kinks_interp_range").set_value((-1.0, 1.0)).run()
-    _ok(page)
-    page.text_input(key="kinks_interp_expr").input("sqrt(x)").run()
-    _ok(page)
-    assert any("knot" in e.value for e in page.error)
+def test_interpolation_controls(kinks):
+    before = _chart(kinks, 2)["data"][1]["y"]
+    kinks.slider(key="kinks_knots").set_value(8).run()
+    _ok(kinks)
+    assert _chart(kinks, 2)["data"][1]["y"] != before
+    kinks.text_input(key="kinks_interp_expr").input("exp(x)").run()
+    kinks.slider(key="kinks_interp_range").set_value((-1.0, 1.0)).run()
+    _ok(kinks)
+    kinks.text_input(key="kinks_interp_expr").input("sqrt(x)").run()
+    _ok(kinks)
+    assert any("knot" in e.value for e in kinks.error)
 
 
-def test_gotchas_show_real_errors(page):
-    errors = [e.value for e in page.error]
+def test_gotchas_show_real_errors(kinks):
+    errors = [e.value for e in kinks.error]
     assert any("TypeError: grad requires real- or complex-valued inputs" in e for e in errors)
     assert any("Gradient only defined for scalar-output functions" in e for e in errors)
