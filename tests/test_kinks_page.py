@@ -1,4 +1,4 @@
-"""The kinks, programs and interpolation kinks in AppTest: every control once."""
+"""The kinks, programs and interpolation page in AppTest: every control once."""
 
 from __future__ import annotations
 
