@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from core import ExpressionError, parse_expression
+from core.errors import BudgetExceeded
 from core.gotchas import GOTCHAS
 from core.interpolation_figures import derivative_figure, values_figure
 from core.jaxpr_view import explanation
 from core.kink_figures import kink_figure, where_trap_figure
 from core.kinks import DOUBLE_WHERE, KINK_EXAMPLES, NAIVE_WHERE
+from core.program_figures import program_figure
+from core.programs import GALLERY, ProgramError, parse_program
 from ui import kinks_cached
 from ui.widgets import expression_error
 
@@ -17,6 +21,8 @@ P = "kinks_"
 st.session_state.setdefault(f"{P}expr", KINK_EXAMPLES[0].text)
 st.session_state.setdefault(f"{P}x0", KINK_EXAMPLES[0].x0)
 st.session_state.setdefault(f"{P}interp_expr", "cos(2x)")
+st.session_state.setdefault(f"{P}program", GALLERY[0].source)
+st.session_state.setdefault(f"{P}program_range", GALLERY[0].x_range)
 st.session_state.setdefault(f"{P}knots", 20)
 st.session_state.setdefault(f"{P}interp_range", (0.0, 3.0))
 
@@ -25,6 +31,12 @@ def _load_example() -> None:
     example = next(e for e in KINK_EXAMPLES if e.label == st.session_state[f"{P}example"])
     st.session_state[f"{P}expr"] = example.text
     st.session_state[f"{P}x0"] = example.x0
+
+
+def _load_program() -> None:
+    example = next(g for g in GALLERY if g.title == st.session_state[f"{P}program_example"])
+    st.session_state[f"{P}program"] = example.source
+    st.session_state[f"{P}program_range"] = example.x_range
 
 
 def _number(value: float) -> str:
@@ -36,9 +48,10 @@ st.caption(
     "Automatic differentiation meets real code: functions with corners and jumps, programs "
     "with loops and branches, interpolated data — and the traps people fall into."
 )
-kinks_tab, interpolation_tab, hood_tab, gotchas_tab = st.tabs(
+kinks_tab, programs_tab, interpolation_tab, hood_tab, gotchas_tab = st.tabs(
     [
         ":material/show_chart: Kinks",
+        ":material/code: Programs",
         ":material/timeline: Interpolation",
         ":material/memory: Under the hood",
         ":material/warning: Gotchas",
@@ -157,3 +170,66 @@ with gotchas_tab:
             fixed.code(item.fixed_code, language="python")
             fixed.success(f"Result: {result.fixed_result}")
             st.markdown(item.explanation)
+
+with programs_tab:
+    st.markdown(
+        "Write the body of `def f(x):` in a small Python subset — assignments, `+ - * / **`, "
+        "the maths functions, `if/elif/else` on comparisons, `for i in range(N)` with a "
+        "constant N, and `return`. It is checked and compiled by our own code, never run as "
+        "Python text."
+    )
+    p1, p2 = st.columns([2, 2])
+    p1.selectbox(
+        "Gallery", [g.title for g in GALLERY], index=None, placeholder="Pick a program…",
+        key=f"{P}program_example", on_change=_load_program,
+    )  # fmt: skip
+    program_range = p2.slider("x-range", -10.0, 10.0, key=f"{P}program_range", step=0.5)
+    source = st.text_area("def f(x):", key=f"{P}program", height=200)
+    gallery = next((g for g in GALLERY if g.source == source), None)
+    try:
+        program = parse_program(source)
+        report = kinks_cached.program(
+            program.source, (float(program_range[0]), float(program_range[1]))
+        )
+    except ProgramError as error:
+        st.error(error.message, icon=":material/error:")
+    except BudgetExceeded as error:
+        st.warning(error.message, icon=":material/hourglass_bottom:")
+    else:
+        if gallery is not None:
+            st.caption(f"{gallery.explanation} Exact: f′(x) = {gallery.exact_derivative_text}.")
+        xs = np.linspace(program_range[0], program_range[1], kinks_cached.PROGRAM_POINTS)
+        st.plotly_chart(program_figure(xs, report, gallery.exact_derivative if gallery else None))
+        if report.failures.jit or report.failures.vmap:
+            st.markdown(
+                "`jax.grad` of the program as written works point by point: each call sees a "
+                "concrete x, so Python's `if` can ask whether x < 0. Under `jit` or `vmap`, x "
+                "is an abstract tracer with no value, and the `if` fails:"
+            )
+            st.code(
+                f"jax.jit(f)(0.5)   # {report.failures.jit}\n"
+                f"jax.vmap(f)(xs)   # {report.failures.vmap}",
+                language="python",
+            )
+            st.markdown(
+                "Rewritten automatically, every `if` becomes `jnp.where` (both branches are "
+                "computed, one is kept) and every loop `lax.fori_loop`, and it vectorises:"
+            )
+        else:
+            st.markdown("No branches here: the rewrite only turns loops into `lax.fori_loop`.")
+        st.code(kinks_cached.rewritten(program.source), language="python")
+        t = report.timings
+        st.dataframe(
+            [
+                {"way": "grad, point by point (as written)", "points": t.pointwise_points,
+                 "seconds": f"{t.pointwise:.3f}",
+                 "per point (ms)": f"{1000 * t.pointwise / t.pointwise_points:.2f}"},
+                {"way": "jit(vmap(grad)) of the rewrite, first call (compiles)",
+                 "points": t.vectorised_points, "seconds": f"{t.vectorised_first:.3f}",
+                 "per point (ms)": f"{1000 * t.vectorised_first / t.vectorised_points:.3f}"},
+                {"way": "jit(vmap(grad)) of the rewrite, warm", "points": t.vectorised_points,
+                 "seconds": f"{t.vectorised_warm:.5f}",
+                 "per point (ms)": f"{1000 * t.vectorised_warm / t.vectorised_points:.5f}"},
+            ],
+            hide_index=True,
+        )  # fmt: skip

@@ -75,10 +75,10 @@ def test_where_trap_is_shown(kinks):
 
 
 def test_interpolation_controls(kinks):
-    before = _chart(kinks, 2)["data"][1]["y"]
+    before = _chart(kinks, 3)["data"][1]["y"]
     kinks.slider(key="kinks_knots").set_value(8).run()
     _ok(kinks)
-    assert _chart(kinks, 2)["data"][1]["y"] != before
+    assert _chart(kinks, 3)["data"][1]["y"] != before
     kinks.text_input(key="kinks_interp_expr").input("exp(x)").run()
     kinks.slider(key="kinks_interp_range").set_value((-1.0, 1.0)).run()
     _ok(kinks)
@@ -91,3 +91,26 @@ def test_gotchas_show_real_errors(kinks):
     errors = [e.value for e in kinks.error]
     assert any("TypeError: grad requires real- or complex-valued inputs" in e for e in errors)
     assert any("Gradient only defined for scalar-output functions" in e for e in errors)
+
+
+def test_programs_tab_gallery_errors_and_rewrite(kinks):
+    from core.programs import GALLERY
+
+    branch = next(g for g in GALLERY if "if" in g.source)
+    kinks.selectbox(key="kinks_program_example").set_value(branch.title).run()
+    _ok(kinks)
+    codes = [code.value for code in kinks.code]
+    assert any("TracerBoolConversionError" in code for code in codes)
+    assert any("jnp.where" in code for code in codes)
+    names = [trace["name"] for chart in kinks.get("plotly_chart") for trace in _spec(chart)]
+    assert "f′: grad point by point" in names
+    kinks.text_area(key="kinks_program").input("while True:\n    x = x + 1\nreturn x").run()
+    _ok(kinks)
+    assert any("Line 1" in e.value and "while" in e.value for e in kinks.error)
+    kinks.slider(key="kinks_program_range").set_value((-1.0, 1.0)).run()
+    kinks.text_area(key="kinks_program").input(GALLERY[0].source).run()
+    _ok(kinks)
+
+
+def _spec(chart) -> list[dict]:
+    return json.loads(chart.proto.spec)["data"]

@@ -8,14 +8,17 @@ from core import parse_expression
 from core.autodiff import device_name
 from core.autodiff import warm_up as warm_up_autodiff
 from core.explorer import GRID_SIZE, NumericView, SymbolicView, numeric_view, symbolic_view
+from core.program_worker import warm_up as warm_up_programs
 from core.symbolic import warm_up as warm_up_symbolic
 
 
 @st.cache_resource(show_spinner="Warming up JAX and the SymPy workers…")
 def warm_up() -> str:
-    """Once per server: compile JAX's primitives on the page grid, start the workers."""
+    """Once per server: compile JAX's primitives on the page grid, start the workers
+    (SymPy's, and the program workers, which import JAX: a few seconds)."""
     warm_up_autodiff(GRID_SIZE + 1)
     warm_up_symbolic()
+    warm_up_programs()
     return device_name()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from core import parse_expression
@@ -9,6 +10,11 @@ from core.gotchas import GotchaResult, run_gotcha
 from core.interpolation import InterpolationView, interpolation_view
 from core.jaxpr_view import JaxprReport, jaxpr_report
 from core.kinks import KinkReport, WhereTrap, kink_report, where_trap
+from core.program_rewrite import rewritten_source
+from core.program_worker import ProgramReport, program_report
+from core.programs import parse_program
+
+PROGRAM_POINTS = 200
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -34,3 +40,15 @@ def jaxprs(text: str) -> JaxprReport:
 @st.cache_data(max_entries=8, show_spinner=False)
 def gotcha(key: str) -> GotchaResult:
     return run_gotcha(key)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def program(source: str, x_range: tuple[float, float]) -> ProgramReport:
+    """The program's values and derivatives, computed in a killable worker."""
+    xs = np.linspace(x_range[0], x_range[1], PROGRAM_POINTS)
+    return program_report(parse_program(source), xs)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def rewritten(source: str) -> str:
+    return rewritten_source(parse_program(source))
