@@ -18,6 +18,7 @@ page = st.navigation(
         st.Page(
             "pages/kinks.py", title="Kinks, programs and interpolation", icon=":material/route:"
         ),
+        st.Page("pages/regression.py", title="Regression", icon=":material/trending_up:"),
     ]
 )
 with st.sidebar:

@@ -1,0 +1,53 @@
+"""Cached wrappers for the regression page (plain arguments in, core results out)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.regression import (
+    LinearFits,
+    LossGrid,
+    PolynomialComparison,
+    compare_polynomial,
+    contour_ranges,
+    fit_line,
+    loss_grid,
+    simulate_curve,
+    simulate_line,
+)
+from core.regression_logistic import (
+    LogisticComparison,
+    PerExampleTable,
+    compare_logistic,
+    per_example_table,
+    two_blobs,
+)
+
+
+@st.cache_data(max_entries=64, show_spinner="Fitting…")
+def line(
+    n: int, alpha: float, beta: float, sigma: float, seed: int,
+    step: float | None, tol: float, cap: int, stopping: str,
+) -> tuple[LinearFits, LossGrid]:  # fmt: skip
+    fits = fit_line(
+        simulate_line(n, alpha, beta, sigma, seed), step_size=step, tol=tol,
+        max_iterations=cap, stopping=stopping,
+    )  # fmt: skip
+    alpha_range, beta_range = contour_ranges(fits)
+    return fits, loss_grid(fits.data.x, fits.data.y, alpha_range, beta_range, 80)
+
+
+@st.cache_data(max_entries=32, show_spinner="Fitting…")
+def polynomial(degree: int, sigma: float, seed: int, rule: str, cap: int) -> PolynomialComparison:
+    return compare_polynomial(
+        simulate_curve(sigma=sigma, seed=seed), degree=degree, rule=rule, max_iterations=cap
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner="Fitting…")
+def logistic(
+    n_per_class: int, separation: float, seed: int, lam: float
+) -> tuple[LogisticComparison, PerExampleTable]:
+    comparison = compare_logistic(two_blobs(n_per_class, separation, 1.0, seed), lam)
+    table = per_example_table(comparison.data, comparison.newton.weights[-1], lam)
+    return comparison, table
