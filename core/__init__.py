@@ -10,5 +10,16 @@ __all__ = [
     "BudgetExceeded",
     "ExpressionError",
     "ParsedExpression",
+    "Trajectory",
+    "minimize_path",
     "parse_expression",
 ]
+
+
+def __getattr__(name: str):
+    # The optimizers import JAX (seconds); parsing alone must not pay for that.
+    if name in ("minimize_path", "Trajectory"):
+        from core import optimizers
+
+        return getattr(optimizers, name)
+    raise AttributeError(f"module 'core' has no attribute {name!r}")

@@ -1,0 +1,26 @@
+"""Cached wrappers for the descent page (plain arguments in, core results out)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core import parse_expression
+from core.optimizers import Trajectory, trajectories
+from core.surfaces import contour_grid
+
+VARIABLES = ("x", "y")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def grid(text: str, x_range: tuple[float, float], y_range: tuple[float, float]):
+    return contour_grid(parse_expression(text, VARIABLES), x_range, y_range)
+
+
+@st.cache_data(max_entries=64, show_spinner="Running the optimizers…")
+def paths(
+    text: str, start: tuple[float, float], methods: tuple[tuple[str, tuple], ...], max_iter: int
+) -> dict[str, Trajectory]:
+    """Every chosen method from one start; `methods` is hashable (label, settings items)."""
+    chosen = {label: dict(settings) for label, settings in methods}
+    return trajectories(parse_expression(text, VARIABLES), np.array(start), chosen, max_iter)
