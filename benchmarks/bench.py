@@ -22,9 +22,13 @@ for. Times are medians of a few runs (`time.perf_counter`), in milliseconds.
 
 from __future__ import annotations
 
+import os
+
+# As in app.py: one BLAS thread, or OpenBLAS's threads fight JAX's on 2x2 problems.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import importlib.metadata
 import json
-import os
 import platform
 import statistics
 import subprocess
@@ -76,7 +80,11 @@ PAGES = (
     ("the Explorer", "pages/explorer.py", 0.100),
     ("the finite-differences lab", "pages/fd_lab.py", 0.200),
     ("derivatives of data", "pages/data.py", 0.200),
+    ("kinks, programs and interpolation", "pages/kinks.py", 0.200),
+    ("regression", "pages/regression.py", 0.300),
+    ("descent trajectories", "pages/descent.py", 0.300),
 )
+TRAJECTORY_TARGET_S = 0.300
 APPTEST_MARKER = "APPTEST-RESULT "
 APPTEST_WARM_RUNS = 10
 APPTEST_WARM_BUDGET_S = 20.0
@@ -793,6 +801,26 @@ def print_targets(
     print_table(["target", "measured", "result"], rows)
 
 
+def trajectory_section() -> dict[str, float]:
+    """The full default trajectory set on the default surface (Rosenbrock), warm."""
+    from core import parse_expression
+    from core.optimizers import DEFAULT_METHODS, trajectories
+    from core.surfaces import surface
+
+    print("## 5. Descent: the full default trajectory set on Rosenbrock\n")
+    rosenbrock = surface("rosenbrock")
+    parsed = parse_expression(rosenbrock.text, ("x", "y"))
+    start = np.array(rosenbrock.start, dtype=np.float64)
+    cold, _ = once(lambda: trajectories(parsed, start, DEFAULT_METHODS, 1000))
+    warm = [once(lambda: trajectories(parsed, start, DEFAULT_METHODS, 1000))[0] for _ in range(7)]
+    print_table(
+        ["methods", "first call (compiles)", "warm median", "warm min", "warm max"],
+        [[str(len(DEFAULT_METHODS)), ms(cold), ms(statistics.median(warm)), ms(min(warm)),
+          ms(max(warm))]],
+    )  # fmt: skip
+    return {"median": statistics.median(warm)}
+
+
 def main() -> None:
     if "--apptest" in sys.argv[1:]:
         apptest_child()
@@ -828,7 +856,14 @@ def main() -> None:
     finally:
         stop_symbolic_pool()
     apptest = apptest_section()
+    descent = trajectory_section()
     print_targets(results, latency, apptest)
+    print_table(
+        ["target", "measured", "result"],
+        [[f"full trajectory set on the default surface < {TRAJECTORY_TARGET_S * 1000:.0f} ms",
+          f"median {ms(descent['median'])} ms",
+          verdict(descent["median"] < TRAJECTORY_TARGET_S)]],
+    )  # fmt: skip
     print(
         f"Total benchmark time: {time.perf_counter() - started:,.0f} s;"
         f" load average (1 min) at the end: {load_average()}.",
