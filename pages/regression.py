@@ -42,6 +42,16 @@ linear_tab, polynomial_tab, logistic_tab = st.tabs(
 )  # fmt: skip
 
 with linear_tab:
+    source = st.radio(
+        "Data", ["simulated", "a CSV file"], key=f"{P}source", horizontal=True,
+        format_func={"simulated": "simulated y = αx + β + σε", "a CSV file": "a CSV file"}.get,
+    )  # fmt: skip
+    upload = None
+    if source == "a CSV file":
+        upload = st.file_uploader(
+            "Two numeric columns x, y (an optional header line)", type=["csv", "txt"],
+            key=f"{P}file",
+        )  # fmt: skip
     c = st.columns(5)
     n = c[0].slider("Samples n", 5, 500, 50, key=f"{P}n")
     alpha = c[1].slider("Slope α", -5.0, 5.0, 2.0, 0.1, key=f"{P}alpha")
@@ -57,21 +67,32 @@ with linear_tab:
     tol = d[2].select_slider("Tolerance", [1e-4, 1e-6, 1e-8, 1e-10, 1e-12], 1e-8, key=f"{P}tol")
     cap = d[3].slider("Iteration cap", 10, 10_000, 2000, key=f"{P}cap")
     step = None if step_text.startswith("auto") else float(step_text)
-    fits, grid = cached.line(n, alpha, beta, sigma, int(seed), step, tol, cap, stopping)
-    left, right = st.columns(2)
-    left.plotly_chart(line_fit_figure(fits))
-    right.plotly_chart(loss_path_figure(fits, grid))
-    st.plotly_chart(loss_history_figure(fits))
-    st.dataframe(
-        [_result_row("fixed step", fits.fixed), _result_row("Barzilai–Borwein", fits.bb)],
-        hide_index=True,
-    )
-    for name, result in (("Fixed step", fits.fixed), ("Barzilai–Borwein", fits.bb)):
-        (st.success if result.converged else st.warning)(f"{name}: {result.message}")
-    st.caption(
-        f"Closed form (`lstsq`): α̂ = {fits.closed_form[0]:.6g}, β̂ = {fits.closed_form[1]:.6g}. "
-        f"The loss's curvature bound L = {fits.lipschitz:.3g}: a fixed step above 2/L diverges."
-    )
+    fits = None
+    if source == "simulated":
+        fits, grid = cached.line(n, alpha, beta, sigma, int(seed), step, tol, cap, stopping)
+    elif upload is None:
+        st.info("Upload a CSV file with two numeric columns to fit a line to it.")
+    else:
+        try:
+            fits, grid = cached.line_from_file(upload.getvalue(), step, tol, cap, stopping)
+        except ValueError as error:  # DataError is a ValueError with one clear sentence
+            st.error(str(error), icon=":material/error:")
+with linear_tab:
+    if fits is not None:
+        left, right = st.columns(2)
+        left.plotly_chart(line_fit_figure(fits))
+        right.plotly_chart(loss_path_figure(fits, grid))
+        st.plotly_chart(loss_history_figure(fits))
+        st.dataframe(
+            [_result_row("fixed step", fits.fixed), _result_row("Barzilai–Borwein", fits.bb)],
+            hide_index=True,
+        )
+        for name, result in (("Fixed step", fits.fixed), ("Barzilai–Borwein", fits.bb)):
+            (st.success if result.converged else st.warning)(f"{name}: {result.message}")
+        st.caption(
+            f"Closed form (`lstsq`): α̂ = {fits.closed_form[0]:.6g}, β̂ = {fits.closed_form[1]:.6g}. "
+            f"The loss's curvature bound L = {fits.lipschitz:.3g}: a fixed step above 2/L diverges."
+        )
 
 with polynomial_tab:
     c = st.columns(4)

@@ -70,3 +70,19 @@ def test_logistic_animation_steps_the_decision_boundary(regression):
     regression.radio(key="regression_method").set_value("newton").run()
     regression.button(key="regression_logistic_play").click().run()
     _ok(regression)
+
+
+def test_csv_upload_fits_a_line_and_rejects_bad_files(regression):
+    regression.radio(key="regression_source").set_value("a CSV file").run()
+    _ok(regression)
+    assert any("Upload a CSV" in i.value for i in regression.info)
+    rows = "\n".join(f"{x},{2 * x + 1 + (0.1 if x % 2 else -0.1)}" for x in range(20))
+    regression.get("file_uploader")[0].set_value(
+        ("line.csv", ("x,y\n" + rows).encode(), "text/csv")
+    ).run()
+    _ok(regression)
+    assert any("α̂ = 2" in c.value for c in regression.caption)
+    regression.get("file_uploader")[0].set_value(("bad.csv", b"x,y\n1,a\n", "text/csv")).run()
+    _ok(regression)
+    assert regression.error
+    regression.radio(key="regression_source").set_value("simulated").run()

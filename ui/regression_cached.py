@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.data_samples import read_csv
 from core.regression import (
     LinearFits,
     LossGrid,
@@ -12,6 +13,7 @@ from core.regression import (
     contour_ranges,
     fit_line,
     loss_grid,
+    regression_data,
     simulate_curve,
     simulate_line,
 )
@@ -32,6 +34,20 @@ def line(
     fits = fit_line(
         simulate_line(n, alpha, beta, sigma, seed), step_size=step, tol=tol,
         max_iterations=cap, stopping=stopping,
+    )  # fmt: skip
+    alpha_range, beta_range = contour_ranges(fits)
+    return fits, loss_grid(fits.data.x, fits.data.y, alpha_range, beta_range, 80)
+
+
+@st.cache_data(max_entries=16, show_spinner="Fitting…")
+def line_from_file(
+    data: bytes, step: float | None, tol: float, cap: int, stopping: str
+) -> tuple[LinearFits, LossGrid]:
+    """Fit the (x, y) columns of an uploaded CSV (read by the data page's reader)."""
+    samples = read_csv(data)
+    fits = fit_line(
+        regression_data(samples.x, samples.y), step_size=step, tol=tol, max_iterations=cap,
+        stopping=stopping,
     )  # fmt: skip
     alpha_range, beta_range = contour_ranges(fits)
     return fits, loss_grid(fits.data.x, fits.data.y, alpha_range, beta_range, 80)
