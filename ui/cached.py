@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from core import parse_expression
@@ -19,7 +21,23 @@ def warm_up() -> str:
     warm_up_autodiff(GRID_SIZE + 1)
     warm_up_symbolic()
     warm_up_programs()
+    # The optimizer and regression loops compile in 3-5 s: do it in the background,
+    # so the first visit to those pages does not wait and start-up does not either.
+    threading.Thread(target=_warm_optimizers, name="warm-optimizers", daemon=True).start()
     return device_name()
+
+
+def _warm_optimizers() -> None:
+    from core.optimizers import DEFAULT_METHODS, trajectories
+    from core.regression import compare_polynomial, fit_line, simulate_curve, simulate_line
+    from core.regression_logistic import compare_logistic, two_blobs
+    from core.surfaces import surface
+
+    rosenbrock = surface("rosenbrock")
+    trajectories(parse_expression(rosenbrock.text, ("x", "y")), rosenbrock.start, DEFAULT_METHODS)
+    fit_line(simulate_line())
+    compare_polynomial(simulate_curve())
+    compare_logistic(two_blobs())
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
