@@ -18,6 +18,7 @@ import difflib
 import keyword
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -518,36 +519,45 @@ def precedence(node: Node) -> int:
     return _ATOM
 
 
-def to_text(node: Node) -> str:
+def to_text(node: Node, names: Mapping[str, str] | None = None) -> str:
     """Canonical text of a tree: explicit `*`, `**` for powers, minimal parentheses.
 
-    `parse(to_text(tree))` gives back the same tree.
+    `parse(to_text(tree))` gives back the same tree. With `names`, functions and
+    constants are renamed (e.g. sin -> jnp.sin, pi -> jnp.pi), which turns the text
+    into Python code for a library; `names["where"] == "sp.Piecewise"` writes SymPy's
+    Piecewise((a, condition), (b, True)) form.
     """
+    names = names or {}
     if isinstance(node, Number):
         return repr(node.value)
-    if isinstance(node, Symbol | Constant):
+    if isinstance(node, Symbol):
         return node.name
+    if isinstance(node, Constant):
+        return names.get(node.name, node.name)
     if isinstance(node, Call):
-        return f"{node.function}({to_text(node.argument)})"
+        return f"{names.get(node.function, node.function)}({to_text(node.argument, names)})"
     if isinstance(node, MultiCall):
-        return f"{node.function}({', '.join(to_text(a) for a in node.arguments)})"
+        arguments = [to_text(a, names) for a in node.arguments]
+        if node.function == "where" and names.get("where") == "sp.Piecewise":
+            return f"sp.Piecewise(({arguments[1]}, {arguments[0]}), ({arguments[2]}, True))"
+        return f"{names.get(node.function, node.function)}({', '.join(arguments)})"
     if isinstance(node, Compare):
-        return f"{to_text(node.left)} {node.operator} {to_text(node.right)}"
+        return f"{to_text(node.left, names)} {node.operator} {to_text(node.right, names)}"
     if isinstance(node, Negate):
-        return "-" + _wrap(node.operand, precedence(node.operand) < 4)
+        return "-" + _wrap(node.operand, precedence(node.operand) < 4, names)
     op = node.operator
     level = _PRECEDENCE[op]
     if op == "^":
-        left = _wrap(node.left, precedence(node.left) < _ATOM)
-        right = _wrap(node.right, precedence(node.right) < _NEGATE)
+        left = _wrap(node.left, precedence(node.left) < _ATOM, names)
+        right = _wrap(node.right, precedence(node.right) < _NEGATE, names)
         return f"{left}**{right}"
-    left = _wrap(node.left, precedence(node.left) < level)
+    left = _wrap(node.left, precedence(node.left) < level, names)
     right_level = precedence(node.right)
-    right = _wrap(node.right, right_level <= level or isinstance(node.right, Negate))
+    right = _wrap(node.right, right_level <= level or isinstance(node.right, Negate), names)
     joiner = f" {op} " if level == 1 else op
     return f"{left}{joiner}{right}"
 
 
-def _wrap(text_or_node, parenthesise: bool) -> str:
-    text = to_text(text_or_node)
+def _wrap(node: Node, parenthesise: bool, names: Mapping[str, str]) -> str:
+    text = to_text(node, names)
     return f"({text})" if parenthesise else text

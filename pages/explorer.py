@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from core import ExpressionError, parse_expression
+from core.code_view import jax_code, numpy_code, sympy_code
 from core.examples import EXAMPLES
 from core.explorer import value_table
 from core.figures import derivative_figure, error_figure, order_name
@@ -210,5 +211,19 @@ with details:
         ],
         hide_index=True,
     )
+
+with st.expander("The code behind it", icon=":material/code:"):
+    st.caption(
+        "The same computations as standalone code, generated from your expression: paste "
+        "them into a notebook."
+    )
+    jax_tab, sympy_tab, numpy_tab = st.tabs(["JAX (Taylor mode)", "SymPy", "NumPy"])
+    jax_tab.code(jax_code(parsed, max_order, x_range, params), language="python")
+    sympy_tab.code(sympy_code(parsed, max_order), language="python")
+    numpy_tab.code(
+        numpy_code(parsed, 1 if scheme == "complex" else max_order, scheme, accuracy,
+                   x_range, params),
+        language="python",
+    )  # fmt: skip
 
 st.caption(f"Automatic differentiation computed by JAX on **{cached.warm_up()}**, in float64.")

@@ -136,3 +136,11 @@ def test_bad_url_values_fall_back_to_defaults():
     _no_exception(at)
     assert at.slider(key="explorer_order").value == 4
     assert at.error  # the hostile expression from the URL is rejected with a message
+
+
+def test_the_code_behind_it_follows_the_expression(app):
+    app.text_input(key="explorer_expr").input("x^3 + cos(x)").run()
+    codes = [code.value for code in app.code]
+    assert any("jnp.cos(x)" in code and "jet.jet" in code for code in codes)
+    assert any("sp.cos(x)" in code and "sp.diff" in code for code in codes)
+    assert any("np.cos(x)" in code and "weights" in code for code in codes)

@@ -23,7 +23,8 @@ def warm_up() -> str:
     warm_up_programs()
     # The optimizer and regression loops compile in 3-5 s: do it in the background,
     # so the first visit to those pages does not wait and start-up does not either.
-    threading.Thread(target=_warm_optimizers, name="warm-optimizers", daemon=True).start()
+    # Not a daemon: interpreter shutdown waits for it, rather than killing JAX mid-compile.
+    threading.Thread(target=_warm_optimizers, name="warm-optimizers", daemon=False).start()
     return device_name()
 
 
