@@ -41,33 +41,12 @@ from core.optimizers_scipy import (
     steps_text,
     unbounded_message,
 )
+from core.trajectory import Trajectory
 
 MAX_ITERATIONS = 10_000
 _CAPACITIES = (101, 1001, MAX_ITERATIONS + 1)  # path buffers: few sizes, few compilations
 _CACHE_SIZE = 32
 _RUNNING, _CONVERGED, _CAPPED, _DIVERGED, _UNBOUNDED, _BAD_START = range(6)
-
-
-class Trajectory(NamedTuple):
-    """A descent path and what it cost.
-
-    Attributes:
-        points: (n, d) iterates, from x0 to the last finite one.
-        values: (n,) f at `points`.
-        nit: steps (iterations) taken.
-        nfev, njev, nhev: evaluations of f, ∇f and ∇²f actually made.
-        converged: whether the method's stopping test was met.
-        message: what happened, in plain words.
-    """
-
-    points: np.ndarray
-    values: np.ndarray
-    nit: int
-    nfev: int
-    njev: int
-    nhev: int
-    converged: bool
-    message: str
 
 
 class Objective(NamedTuple):
@@ -555,7 +534,7 @@ def _scipy(source, parameter_values, x0, method, use_grad, use_hess, max_iter, s
             raise ValueError(f"The objective must return a scalar, not shape {result.shape}.")
         return float(result)
 
-    path = scipy_path(
+    return scipy_path(
         value_numpy,
         lambda x: np.asarray(gradient(x, parameters), dtype=np.float64),
         lambda x: np.asarray(hessian(x, parameters), dtype=np.float64),
@@ -566,7 +545,6 @@ def _scipy(source, parameter_values, x0, method, use_grad, use_hess, max_iter, s
         max_iter=max_iter,
         tol=None if tol is None else float(tol),
     )
-    return Trajectory(*path)
 
 
 def trajectories(

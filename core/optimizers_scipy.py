@@ -31,6 +31,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy import optimize
 
+from core.trajectory import Trajectory
+
 DIVERGENCE_BOUND = 1e12
 
 
@@ -51,19 +53,6 @@ SCIPY_METHODS: dict[str, _Needs] = {
     "dogleg": _Needs(True, True, True, True, None),
     "Nelder-Mead": _Needs(False, False, False, False, None),
 }
-
-
-class ScipyPath(NamedTuple):
-    """The fields of `core.optimizers.Trajectory`, in its order."""
-
-    points: np.ndarray
-    values: np.ndarray
-    nit: int
-    nfev: int
-    njev: int
-    nhev: int
-    converged: bool
-    message: str
 
 
 class _Counted:
@@ -158,7 +147,7 @@ def scipy_path(
     use_hess: bool,
     max_iter: int,
     tol: float | None,
-) -> ScipyPath:
+) -> Trajectory:
     """Run `scipy.optimize.minimize` and record every iterate.
 
     Args:
@@ -188,8 +177,8 @@ def scipy_path(
     )
     points, values = [x0.copy()], [start_value]
 
-    def counts(nit: int, converged: bool, message: str) -> ScipyPath:
-        return ScipyPath(
+    def counts(nit: int, converged: bool, message: str) -> Trajectory:
+        return Trajectory(
             np.array(points), np.array(values), nit, counted_value.calls,
             counted_gradient.calls, counted_hessian.calls, converged, message,
         )  # fmt: skip

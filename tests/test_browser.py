@@ -41,6 +41,21 @@ def _open(page: Page, url: str) -> None:
     _settle(page)
 
 
+def open_from_sidebar(page: Page, app_url: str, link: str) -> None:
+    """Open the app, follow a sidebar link, and wait for that page's title and a chart.
+
+    Each page's title is its link's text; waiting for it first means the chart found
+    next is the new page's, not the home page's still on screen.
+    """
+    page.goto(app_url)
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav).to_be_visible(timeout=LOAD_TIMEOUT)
+    nav.get_by_role("link", name=link).click()
+    expect(page.get_by_role("heading", name=link)).to_be_visible(timeout=LOAD_TIMEOUT)
+    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible(timeout=LOAD_TIMEOUT)
+    _settle(page)
+
+
 def _type_expression(page: Page, text: str) -> None:
     box = page.get_by_test_id("stTextInput").locator("input")
     box.fill(text)

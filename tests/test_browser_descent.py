@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
-from tests.test_browser import LOAD_TIMEOUT, _settle
+from tests.test_browser import LOAD_TIMEOUT, _settle, open_from_sidebar
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +17,7 @@ PATH_LENGTH = (
 
 
 def test_step_grows_the_optimizer_paths(page: Page, app_url, artifacts):
-    page.goto(app_url)
-    nav = page.get_by_test_id("stSidebarNav")
-    expect(nav).to_be_visible(timeout=LOAD_TIMEOUT)
-    nav.get_by_role("link", name="Descent trajectories").click()
-    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible(timeout=LOAD_TIMEOUT)
+    open_from_sidebar(page, app_url, "Descent trajectories")
     _settle(page)
     page.get_by_role("button", name="Reset", exact=True).click()
     page.wait_for_function(f"() => ({PATH_LENGTH})() === 1", timeout=LOAD_TIMEOUT)

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
-from tests.test_browser import FIRST_TRACE_Y, LOAD_TIMEOUT, _first_trace_y, _settle
+from tests.test_browser import (
+    FIRST_TRACE_Y,
+    LOAD_TIMEOUT,
+    _first_trace_y,
+    _settle,
+    open_from_sidebar,
+)
 
 pytestmark = pytest.mark.browser
 
 
 def test_switching_precision_moves_the_error_curves(page: Page, app_url, artifacts):
-    page.goto(app_url)
-    nav = page.get_by_test_id("stSidebarNav")
-    expect(nav).to_be_visible(timeout=LOAD_TIMEOUT)
-    nav.get_by_role("link", name="Finite-differences lab").click()
-    expect(page.get_by_role("heading", name="Finite-differences lab")).to_be_visible(
-        timeout=LOAD_TIMEOUT
-    )
-    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible(timeout=LOAD_TIMEOUT)
-    _settle(page)
+    open_from_sidebar(page, app_url, "Finite-differences lab")
     page.wait_for_function(f"() => {{ {FIRST_TRACE_Y} return y && y.length > 0; }}")
     before = _first_trace_y(page)
     page.get_by_test_id("stRadio").first.get_by_text("float32").click()

@@ -5,17 +5,19 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import FIRST_TRACE_Y, LOAD_TIMEOUT, _first_trace_y, _settle
+from tests.test_browser import (
+    FIRST_TRACE_Y,
+    LOAD_TIMEOUT,
+    _first_trace_y,
+    _settle,
+    open_from_sidebar,
+)
 
 pytestmark = pytest.mark.browser
 
 
 def test_typing_relu_updates_the_kink_panel(page: Page, app_url, artifacts):
-    page.goto(app_url)
-    nav = page.get_by_test_id("stSidebarNav")
-    expect(nav).to_be_visible(timeout=LOAD_TIMEOUT)
-    nav.get_by_role("link", name="Kinks, programs and interpolation").click()
-    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible(timeout=LOAD_TIMEOUT)
+    open_from_sidebar(page, app_url, "Kinks, programs and interpolation")
     _settle(page)
     page.wait_for_function(f"() => {{ {FIRST_TRACE_Y} return y && y.length > 0; }}")
     before = _first_trace_y(page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import LOAD_TIMEOUT, _settle
+from tests.test_browser import LOAD_TIMEOUT, _settle, open_from_sidebar
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +20,7 @@ PANEL_CHART = (
 
 
 def test_stepping_the_logistic_fit_moves_the_boundary(page: Page, app_url, artifacts):
-    page.goto(app_url)
-    nav = page.get_by_test_id("stSidebarNav")
-    expect(nav).to_be_visible(timeout=LOAD_TIMEOUT)
-    nav.get_by_role("link", name="Regression").click()
-    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible(timeout=LOAD_TIMEOUT)
+    open_from_sidebar(page, app_url, "Regression")
     page.get_by_role("tab", name="Logistic").click()
     _settle(page)
     page.get_by_role("button", name="Reset", exact=True).click()
