@@ -12,7 +12,7 @@ from core.explorer import value_table
 from core.figures import derivative_figure, error_figure, order_name
 from core.finite_differences import SCHEMES
 from ui import cached, url_state
-from ui.widgets import expression_error
+from ui.widgets import expression_error, number_or_dash
 
 P = "explorer_"  # session-state prefix of this page
 METHODS = {"AD (JAX)": "ad", "Symbolic (SymPy)": "sym", "Finite differences": "fd"}
@@ -60,10 +60,6 @@ FIELDS = [
 ]
 
 
-def _number(value: float | None, spec: str) -> str:
-    return "—" if value is None else format(value, spec)
-
-
 def _load_example() -> None:
     example = next(e for e in EXAMPLES if e.label == st.session_state[f"{P}example"])
     st.session_state[f"{P}expr"] = example.text
@@ -74,9 +70,7 @@ def _load_example() -> None:
         st.session_state[f"{P}param_{name}"] = value
 
 
-url_state.restore("explorer", FIELDS)
-for key, value in DEFAULTS.items():
-    st.session_state.setdefault(key, value)
+url_state.restore("explorer", FIELDS, DEFAULTS)
 
 st.title("Derivative Explorer")
 st.caption(
@@ -201,11 +195,11 @@ with details:
         [
             {
                 "order": order_name(row.order),
-                "AD": _number(row.ad, ".12g"),
-                "symbolic": _number(row.symbolic, ".12g"),
-                "finite diff.": _number(row.finite_difference, ".10g"),
-                "|AD − sym|": _number(row.ad_minus_symbolic, ".1e"),
-                "|FD − sym|": _number(row.fd_minus_symbolic, ".1e"),
+                "AD": number_or_dash(row.ad, ".12g"),
+                "symbolic": number_or_dash(row.symbolic, ".12g"),
+                "finite diff.": number_or_dash(row.finite_difference, ".10g"),
+                "|AD − sym|": number_or_dash(row.ad_minus_symbolic, ".1e"),
+                "|FD − sym|": number_or_dash(row.fd_minus_symbolic, ".1e"),
             }
             for row in table
         ],

@@ -10,7 +10,7 @@ from core.fd_lab_figures import error_figure, stencil_figure
 from core.stencil_view import parse_offsets, stencil_latex
 from ui import fd_lab_cached as cached
 from ui import url_state
-from ui.widgets import expression_error
+from ui.widgets import expression_error, number_or_dash
 
 P = "fdlab_"
 LABELS = {formula.key: formula.label for formula in FORMULAS}
@@ -37,13 +37,7 @@ FIELDS = [
 ]
 
 
-def _number(value, spec: str) -> str:
-    return "—" if value is None else format(value, spec)
-
-
-url_state.restore("fdlab", FIELDS)
-for key, value in DEFAULTS.items():
-    st.session_state.setdefault(key, value)
+url_state.restore("fdlab", FIELDS, DEFAULTS)
 
 st.title("Finite-differences lab")
 st.caption(
@@ -94,10 +88,10 @@ st.dataframe(
         {
             "formula": curve.label,
             "order p (theory)": curve.accuracy,
-            "measured slope": _number(curve.slope, ".2f"),
-            "best h (measured)": _number(curve.best_h, ".1e"),
-            "best error": _number(curve.best_error, ".1e"),
-            "optimal h (model)": _number(curve.model_h, ".1e"),
+            "measured slope": number_or_dash(curve.slope, ".2f"),
+            "best h (measured)": number_or_dash(curve.best_h, ".1e"),
+            "best error": number_or_dash(curve.best_error, ".1e"),
+            "optimal h (model)": number_or_dash(curve.model_h, ".1e"),
         }
         for curve in sweep.curves
     ],

@@ -18,11 +18,18 @@ class Field(NamedTuple):
     write: Callable[[object], str] = str
 
 
-def restore(page: str, fields: list[Field]) -> None:
-    """On a session's first run of `page`, copy valid URL values into session state.
+def restore(page: str, fields: list[Field], defaults: Mapping[str, object]) -> None:
+    """On a session's first run of `page`, copy valid URL values into session state,
+    then give every widget key in `defaults` its default where it has no value yet.
 
     Bad values in a hand-edited link are ignored (the widget keeps its default).
     """
+    _restore_from_url(page, fields)
+    for key, value in defaults.items():
+        st.session_state.setdefault(key, value)
+
+
+def _restore_from_url(page: str, fields: list[Field]) -> None:
     flag = f"{page}_restored"
     if st.session_state.get(flag):
         return

@@ -15,3 +15,8 @@ def expression_error(text: str, error: ExpressionError) -> None:
         shown = text.replace("\n", " ")
         body += f"\n\n```text\n{shown}\n{caret}\n```"
     st.error(body, icon=":material/error:")
+
+
+def number_or_dash(value: float | None, spec: str) -> str:
+    """`value` formatted with `spec`, or an em dash where there is no value."""
+    return "—" if value is None else format(value, spec)
