@@ -25,7 +25,7 @@ from jax import lax
 
 import core.autodiff  # noqa: F401  (float64 on)
 from core import functions
-from core.programs import Program, loop_bounds
+from core.programs import Program, literal_integer, loop_bounds
 
 Environment = dict[str, object]
 _SHAPE = "_shape"  # environment key of the input's shape; user names never start with "_"
@@ -116,16 +116,7 @@ def definitely_assigned(statements: list[ast.stmt]) -> set[str]:
 
 def integer_exponent(node: ast.expr) -> int | None:
     """n when `node` is a literal whole number (perhaps negated) small enough to expand."""
-    sign = 1
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        sign, node = -1, node.operand
-    if (
-        isinstance(node, ast.Constant)
-        and type(node.value) is int
-        and node.value <= MAX_INTEGER_POWER
-    ):
-        return sign * node.value
-    return None
+    return literal_integer(node, MAX_INTEGER_POWER)
 
 
 def jax_function(name: str) -> Callable:

@@ -306,16 +306,10 @@ class _Checker:
         return self.target(node.target, loops)
 
     def whole_number(self, node: ast.expr) -> int:
-        sign = 1
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            sign, node = -1, node.operand
-        if (
-            isinstance(node, ast.Constant)
-            and type(node.value) is int
-            and node.value <= 10 * MAX_LOOP_COUNT
-        ):
-            return sign * node.value
-        if isinstance(node, ast.Constant) and type(node.value) is int:
+        value = literal_integer(node, 10 * MAX_LOOP_COUNT)
+        if value is not None:
+            return value
+        if literal_integer(node, None) is not None:
             raise self.error(node, f"a loop may run at most {MAX_LOOP_COUNT:,} times")
         raise self.error(
             node, "the loop bound must be a whole number written as a constant, e.g. range(10)"
@@ -463,17 +457,23 @@ def _steps(statements: list[ast.stmt]) -> int:
     return total
 
 
+def literal_integer(node: ast.expr, bound: int | None) -> int | None:
+    """n when `node` is a whole-number literal, perhaps negated, with |n| <= bound
+    (any size when bound is None); otherwise None."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        sign, node = -1, node.operand
+    if not (isinstance(node, ast.Constant) and type(node.value) is int):
+        return None
+    if bound is not None and node.value > bound:
+        return None
+    return sign * node.value
+
+
 def loop_bounds(node: ast.For) -> tuple[int, int]:
     """(start, stop) of a validated `for ... in range(...)`."""
-    values = [_whole_number(argument) for argument in node.iter.args]
+    values = [literal_integer(argument, None) for argument in node.iter.args]
     return (0, values[0]) if len(values) == 1 else (values[0], values[1])
-
-
-def _whole_number(node: ast.expr) -> int:
-    """The value of a validated loop bound: an int constant, perhaps negated."""
-    if isinstance(node, ast.UnaryOp):
-        return -_whole_number(node.operand)
-    return int(node.value)
 
 
 class GalleryProgram(NamedTuple):
