@@ -7,7 +7,7 @@ Run from the repository root (`make bench`):
 Prints markdown tables:
 
 1. Throughput: all derivative orders 0..n of two expressions on grids of 1e3, 1e5 and
-   1e6 points by AD (`core.autodiff.ad_derivatives`), SymPy diff + lambdify(cse=True),
+   1e6 points by AD (`core.engines.autodiff.ad_derivatives`), SymPy diff + lambdify(cse=True),
    NumPy finite differences, autograd and numdifftools, with the time to evaluate the
    function alone (NumPy and jitted JAX), and ratios against AD.
 2. Latency of a new expression on the page's 1000-point grid, after warm-up: the first
@@ -336,7 +336,7 @@ def load_average() -> str:
 
 
 def stop_symbolic_pool() -> None:
-    from core import symbolic
+    from core.engines import symbolic
 
     pool = getattr(symbolic, "_pool", None)
     if pool is not None:
@@ -348,7 +348,7 @@ def stop_symbolic_pool() -> None:
 
 
 def print_machine() -> None:
-    from core import autodiff
+    from core.engines import autodiff
 
     affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     print("# Derivative Explorer benchmark\n")
@@ -372,9 +372,9 @@ def print_machine() -> None:
 def latency_section() -> dict[str, float]:
     """New expressions on the page's grid, right after the start-up warm-ups."""
     from core import parse_expression
-    from core.autodiff import ad_derivatives
-    from core.finite_differences import fd_derivative
-    from core.symbolic import symbolic_report
+    from core.engines.autodiff import ad_derivatives
+    from core.engines.finite_differences import fd_derivative
+    from core.engines.symbolic import symbolic_report
 
     xs = grid(PAGE_GRID)
     print(f"## 2. A new expression on the page's {PAGE_GRID:,}-point grid (after warm-up)\n")
@@ -445,8 +445,9 @@ def throughput(label: str, text: str, notes: Footnotes) -> dict[str, dict]:
     import numdifftools
     import sympy
 
-    from core import autodiff, parse_expression
-    from core.finite_differences import fd_derivative
+    from core import parse_expression
+    from core.engines import autodiff
+    from core.engines.finite_differences import fd_derivative
 
     parsed = parse_expression(text)
     numpy_f = lambda x: parsed.numpy({"x": x})  # noqa: E731
@@ -820,7 +821,7 @@ def taylor_versus_nested_section() -> None:
     import jax.numpy as jnp
 
     from core import parse_expression
-    from core.autodiff import _elementwise, taylor_derivatives
+    from core.engines.autodiff import _elementwise, taylor_derivatives
 
     print("## 6. Taylor mode (jet) against nested forward mode (jvp), new expressions\n")
     xs = jnp.asarray(grid(PAGE_GRID))
@@ -866,8 +867,8 @@ def taylor_versus_nested_section() -> None:
 def trajectory_section() -> dict[str, float]:
     """The full default trajectory set on the default surface (Rosenbrock), warm."""
     from core import parse_expression
-    from core.optimizers import DEFAULT_METHODS, trajectories
-    from core.surfaces import surface
+    from core.descent.optimizers import DEFAULT_METHODS, trajectories
+    from core.descent.surfaces import surface
 
     print("## 5. Descent: the full default trajectory set on Rosenbrock\n")
     rosenbrock = surface("rosenbrock")
@@ -888,7 +889,7 @@ def main() -> None:
         apptest_child()
         return
     started = time.perf_counter()
-    from core import autodiff, symbolic
+    from core.engines import autodiff, symbolic
 
     print_machine()
     t_ad_warm, _ = once(lambda: autodiff.warm_up(PAGE_GRID))

@@ -1,25 +1,86 @@
-"""Derivative Explorer's engine: parsing, three derivative engines and figures.
+"""Derivative Explorer's engine: the public contract of `core` (see DESIGN.md), nothing else.
 
-Plain Python: nothing here imports Streamlit.
+Plain Python: nothing here imports Streamlit. Parsing is imported at once; every name
+whose module imports JAX, SymPy's worker pool or SciPy is imported on first use, so
+`import core` and parsing stay fast (a student's notebook and the SymPy workers pay
+only for what they call).
+
+    >>> import core
+    >>> f = core.parse_expression("x^2 + sin(x)")
+    >>> core.ad_derivatives(f, [0.0], 2)[:, 0].tolist()
+    [0.0, 1.0, 2.0]
 """
 
+from __future__ import annotations
+
+import importlib
+
 from core.errors import BudgetExceeded, ExpressionError
-from core.expression import ParsedExpression, parse_expression
+from core.language.expression import ParsedExpression, parse_expression
+
+# name -> the module that defines it, imported on first access
+_LAZY = {
+    # the three engines
+    "ad_derivatives": "core.engines.autodiff",
+    "symbolic_derivatives": "core.engines.symbolic",
+    "fd_derivative": "core.engines.finite_differences",
+    "fd_coefficients": "core.engines.finite_differences",
+    # descent trajectories
+    "minimize_path": "core.descent.optimizers",
+    "Trajectory": "core.descent.trajectory",
+    # several variables
+    "parse_vector": "core.language.vector",
+    "ParsedVector": "core.language.vector",
+    "gradient": "core.several_variables.derivatives",
+    "jacobian": "core.several_variables.derivatives",
+    "hessian": "core.several_variables.derivatives",
+    "jvp": "core.several_variables.derivatives",
+    "vjp": "core.several_variables.derivatives",
+    # beyond grad
+    "root_derivative": "core.beyond_grad.implicit",
+    # teaching
+    "taylor_polynomial": "core.teaching.taylor",
+    "derivative_steps": "core.teaching.steps",
+    "Step": "core.teaching.steps",
+    "check_answer": "core.teaching.answer_check",
+    "AnswerCheck": "core.teaching.answer_check",
+}
 
 __all__ = [
+    "AnswerCheck",
     "BudgetExceeded",
     "ExpressionError",
     "ParsedExpression",
+    "ParsedVector",
+    "Step",
     "Trajectory",
+    "ad_derivatives",
+    "check_answer",
+    "derivative_steps",
+    "fd_coefficients",
+    "fd_derivative",
+    "gradient",
+    "hessian",
+    "jacobian",
+    "jvp",
     "minimize_path",
     "parse_expression",
+    "parse_vector",
+    "root_derivative",
+    "symbolic_derivatives",
+    "taylor_polynomial",
+    "vjp",
 ]
 
 
 def __getattr__(name: str):
-    # The optimizers import JAX (seconds); parsing alone must not pay for that.
-    if name in ("minimize_path", "Trajectory"):
-        from core import optimizers
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'core' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this hook
+    return value
 
-        return getattr(optimizers, name)
-    raise AttributeError(f"module 'core' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from core import ExpressionError, parse_expression
-from core.data_derivatives import MAX_DEGREE, MAX_SMOOTHNESS, METHODS
-from core.data_figures import (
+from core.data.derivatives import MAX_DEGREE, MAX_SMOOTHNESS, METHODS
+from core.data.figures import (
     edge_error_figure,
     estimates_figure,
     matrix_figure,
     samples_figure,
     sweep_figure,
 )
-from core.data_samples import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_SAMPLES, DataError
+from core.data.samples import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_SAMPLES, DataError
 from ui import data_cached
 from ui.widgets import expression_error
 

@@ -6,10 +6,10 @@ import numpy as np
 import streamlit as st
 
 from core import ExpressionError, parse_expression
-from core.descent_figures import contour_figure, loss_figure
-from core.optimizers import ALGORITHMS
-from core.optimizers_scipy import SCIPY_METHODS
-from core.surfaces import SURFACE_NAMES, surface
+from core.descent.figures import contour_figure, loss_figure
+from core.descent.optimizers import ALGORITHMS
+from core.descent.scipy_methods import SCIPY_METHODS
+from core.descent.surfaces import SURFACE_NAMES, surface
 from ui import descent_cached as cached
 from ui.animation import animate
 from ui.widgets import expression_error

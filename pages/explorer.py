@@ -6,11 +6,12 @@ import numpy as np
 import streamlit as st
 
 from core import ExpressionError, parse_expression
-from core.code_view import jax_code, numpy_code, sympy_code
-from core.examples import EXAMPLES
-from core.explorer import value_table
-from core.figures import derivative_figure, error_figure, order_name
-from core.finite_differences import SCHEMES
+from core.engines.finite_differences import SCHEMES
+from core.explorer.code_view import jax_code, numpy_code, sympy_code
+from core.explorer.derivatives import value_table
+from core.explorer.examples import EXAMPLES
+from core.explorer.figures import derivative_figure, error_figure
+from core.plotting import order_name
 from ui import cached, url_state
 from ui.widgets import expression_error, number_or_dash
 

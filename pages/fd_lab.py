@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core import ExpressionError, parse_expression
-from core.fd_lab import FORMULAS, PRECISIONS
-from core.fd_lab_figures import error_figure, stencil_figure
-from core.stencil_view import parse_offsets, stencil_latex
+from core.fd_lab.error_curves import FORMULAS, PRECISIONS
+from core.fd_lab.figures import error_figure, stencil_figure
+from core.fd_lab.stencil_view import parse_offsets, stencil_latex
 from ui import fd_lab_cached as cached
 from ui import url_state
 from ui.widgets import expression_error, number_or_dash

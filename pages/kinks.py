@@ -7,13 +7,13 @@ import streamlit as st
 
 from core import ExpressionError, parse_expression
 from core.errors import BudgetExceeded
-from core.gotchas import GOTCHAS
-from core.interpolation_figures import derivative_figure, values_figure
-from core.jaxpr_view import explanation
-from core.kink_figures import kink_figure, where_trap_figure
-from core.kinks import DOUBLE_WHERE, KINK_EXAMPLES, NAIVE_WHERE
-from core.program_figures import program_figure
-from core.programs import GALLERY, ProgramError, parse_program
+from core.kinks.figures import kink_figure, where_trap_figure
+from core.kinks.gotchas import GOTCHAS
+from core.kinks.interpolation_figures import derivative_figure, values_figure
+from core.kinks.jaxpr_view import explanation
+from core.kinks.kink_report import DOUBLE_WHERE, KINK_EXAMPLES, NAIVE_WHERE
+from core.programs.figures import program_figure
+from core.programs.parser import GALLERY, ProgramError, parse_program
 from ui import kinks_cached
 from ui.widgets import expression_error
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.regression_figures import (
+from core.regression.figures import (
     line_fit_figure,
     logistic_figure,
     logistic_loss_figure,

@@ -1,7 +1,7 @@
 """Functions with hand-written derivatives: the independent truth for the AD tests.
 
 Every derivative here is written out by hand in NumPy (no SymPy), so a test that
-compares `core.autodiff` with this registry does not share a single line of code
+compares `core.engines.autodiff` with this registry does not share a single line of code
 with the engine. Between them the entries cover every function in the allow-list,
 both constants, integer powers (positive and negative), fractional powers, a
 variable exponent (x^x), a constant base (2^x), polynomials and a parametrised

@@ -25,15 +25,15 @@ def _modules_after(code: str) -> set[str]:
 
 
 def test_core_does_not_import_streamlit():
-    modules = _modules_after("import core, core.autodiff, core.expression")
-    assert "core.autodiff" in modules
+    modules = _modules_after("import core, core.engines.autodiff, core.language.expression")
+    assert "core.engines.autodiff" in modules
     assert "streamlit" not in modules
     assert not any(name.startswith("streamlit.") for name in modules)
 
 
 def test_parsing_does_not_import_streamlit_or_jax():
-    # core.functions imports JAX lazily: the parser and SymPy workers must not pay for it.
+    # core.language.functions imports JAX lazily: the parser and SymPy workers must not pay for it.
     modules = _modules_after("import core\ncore.parse_expression('3sin(x) - e^(-x²) + |x| + a*x')")
-    assert "core.expression" in modules
+    assert "core.language.expression" in modules
     assert "streamlit" not in modules
     assert "jax" not in modules

@@ -7,11 +7,17 @@ import threading
 import streamlit as st
 
 from core import parse_expression
-from core.autodiff import device_name
-from core.autodiff import warm_up as warm_up_autodiff
-from core.explorer import GRID_SIZE, NumericView, SymbolicView, numeric_view, symbolic_view
-from core.program_worker import warm_up as warm_up_programs
-from core.symbolic import warm_up as warm_up_symbolic
+from core.engines.autodiff import device_name
+from core.engines.autodiff import warm_up as warm_up_autodiff
+from core.engines.symbolic import warm_up as warm_up_symbolic
+from core.explorer.derivatives import (
+    GRID_SIZE,
+    NumericView,
+    SymbolicView,
+    numeric_view,
+    symbolic_view,
+)
+from core.programs.worker import warm_up as warm_up_programs
 
 
 @st.cache_resource(show_spinner="Warming up JAX and the SymPy workers…")
@@ -29,10 +35,10 @@ def warm_up() -> str:
 
 
 def _warm_optimizers() -> None:
-    from core.optimizers import DEFAULT_METHODS, trajectories
-    from core.regression import compare_polynomial, fit_line, simulate_curve, simulate_line
-    from core.regression_logistic import compare_logistic, two_blobs
-    from core.surfaces import surface
+    from core.descent.optimizers import DEFAULT_METHODS, trajectories
+    from core.descent.surfaces import surface
+    from core.regression.linear import compare_polynomial, fit_line, simulate_curve, simulate_line
+    from core.regression.logistic import compare_logistic, two_blobs
 
     rosenbrock = surface("rosenbrock")
     trajectories(parse_expression(rosenbrock.text, ("x", "y")), rosenbrock.start, DEFAULT_METHODS)

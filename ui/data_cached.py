@@ -9,9 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core import parse_expression
-from core.data_derivatives import DataView, Settings, data_view
-from core.data_samples import Samples, read_csv, sample_function
-from core.data_sweeps import Sweep, noise_sweep, spacing_sweep
+from core.data.derivatives import DataView, Settings, data_view
+from core.data.samples import Samples, read_csv, sample_function
+from core.data.sweeps import Sweep, noise_sweep, spacing_sweep
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

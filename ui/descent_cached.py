@@ -6,8 +6,8 @@ import numpy as np
 import streamlit as st
 
 from core import parse_expression
-from core.optimizers import Trajectory, trajectories
-from core.surfaces import contour_grid
+from core.descent.optimizers import Trajectory, trajectories
+from core.descent.surfaces import contour_grid
 
 VARIABLES = ("x", "y")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core import parse_expression
-from core.fd_lab import Stencil, StepSweep, error_against_step, make_stencil
-from core.finite_differences import stencil_offsets
-from core.stencil_view import StencilView, stencil_view
+from core.engines.finite_differences import stencil_offsets
+from core.fd_lab.error_curves import Stencil, StepSweep, error_against_step, make_stencil
+from core.fd_lab.stencil_view import StencilView, stencil_view
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -6,13 +6,13 @@ import numpy as np
 import streamlit as st
 
 from core import parse_expression
-from core.gotchas import GotchaResult, run_gotcha
-from core.interpolation import InterpolationView, interpolation_view
-from core.jaxpr_view import JaxprReport, jaxpr_report
-from core.kinks import KinkReport, WhereTrap, kink_report, where_trap
-from core.program_rewrite import rewritten_source
-from core.program_worker import ProgramReport, program_report
-from core.programs import parse_program
+from core.kinks.gotchas import GotchaResult, run_gotcha
+from core.kinks.interpolation import InterpolationView, interpolation_view
+from core.kinks.jaxpr_view import JaxprReport, jaxpr_report
+from core.kinks.kink_report import KinkReport, WhereTrap, kink_report, where_trap
+from core.programs.parser import parse_program
+from core.programs.rewrite import rewritten_source
+from core.programs.worker import ProgramReport, program_report
 
 PROGRAM_POINTS = 200
 

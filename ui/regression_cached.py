@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.data_samples import read_csv
-from core.regression import (
+from core.data.samples import read_csv
+from core.regression.linear import (
     LinearFits,
     LossGrid,
     PolynomialComparison,
@@ -17,7 +17,7 @@ from core.regression import (
     simulate_curve,
     simulate_line,
 )
-from core.regression_logistic import (
+from core.regression.logistic import (
     LogisticComparison,
     PerExampleTable,
     compare_logistic,

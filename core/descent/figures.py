@@ -1,0 +1,106 @@
+"""Figures of the descent page: paths over the contours of f, and f against iteration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.plotting import figure_from_traces, masked
+
+METHOD_COLOURS = (
+    "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
+    "#7F7F7F", "#BCBD22", "#17BECF", "#1F1F1F", "#AA3377", "#4477AA", "#228833",
+)  # fmt: skip
+CLICK_GRID = 31  # invisible points per axis that make the contour plot clickable
+
+
+def colour_of(index: int) -> str:
+    return METHOD_COLOURS[index % len(METHOD_COLOURS)]
+
+
+def contour_figure(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    z: np.ndarray,
+    paths: Mapping[str, np.ndarray],
+    steps: int | None = None,
+    minima: Sequence[Sequence[float]] = (),
+    log_scale: bool = False,
+) -> go.Figure:
+    """Contours of f with each method's path, drawn up to `steps` iterations.
+
+    Args:
+        xs, ys, z: the grid and f on it (z[i, j] = f(xs[j], ys[i])).
+        paths: method name -> (n, 2) array of iterates from the start.
+        steps: draw each path up to this iteration (None: all of it).
+        minima: known minima, marked with stars.
+        log_scale: contour log10(f - min f + tiny), which reads better for valleys.
+    """
+    shown = np.array(z, dtype=np.float64)
+    if log_scale:
+        finite = shown[np.isfinite(shown)]
+        floor = finite.min() if finite.size else 0.0
+        shown = np.log10(shown - floor + 1e-3)
+    traces = [
+        {"type": "contour", "x": xs, "y": ys, "z": masked(shown.ravel()).reshape(shown.shape),
+         "colorscale": "Blues", "reversescale": True, "ncontours": 30, "showscale": False,
+         "contours": {"coloring": "heatmap"}, "opacity": 0.75, "hoverinfo": "skip",
+         "name": "log10 f" if log_scale else "f"},
+    ]  # fmt: skip
+    gx, gy = np.meshgrid(
+        np.linspace(xs[0], xs[-1], CLICK_GRID), np.linspace(ys[0], ys[-1], CLICK_GRID)
+    )
+    traces.append(
+        {"type": "scatter", "x": gx.ravel(), "y": gy.ravel(), "mode": "markers",
+         "marker": {"size": 14, "opacity": 0.0}, "name": "click to start here",
+         "showlegend": False, "hovertemplate": "start at (%{x:.2f}, %{y:.2f})<extra></extra>"}
+    )  # fmt: skip
+    for index, (name, points) in enumerate(paths.items()):
+        drawn = points if steps is None else points[: max(1, steps + 1)]
+        colour = colour_of(index)
+        traces.append(
+            {"type": "scatter", "x": drawn[:, 0], "y": drawn[:, 1], "mode": "lines+markers",
+             "name": name, "line": {"color": colour, "width": 2},
+             "marker": {"color": colour, "size": 4}}
+        )  # fmt: skip
+    if paths:
+        start = next(iter(paths.values()))[0]
+        traces.append(
+            {"type": "scatter", "x": [start[0]], "y": [start[1]], "mode": "markers",
+             "name": "start", "marker": {"color": "black", "size": 12, "symbol": "circle-open"}}
+        )  # fmt: skip
+    if len(minima):
+        minima = np.asarray(minima, dtype=np.float64)
+        traces.append(
+            {"type": "scatter", "x": minima[:, 0], "y": minima[:, 1], "mode": "markers",
+             "name": "minimum", "marker": {"color": "gold", "size": 16, "symbol": "star",
+                                           "line": {"color": "black", "width": 1}}}
+        )  # fmt: skip
+    return figure_from_traces(
+        traces, height=560,
+        xaxis={"range": [float(xs[0]), float(xs[-1])], "title": {"text": "x"}},
+        yaxis={"range": [float(ys[0]), float(ys[-1])], "title": {"text": "y"}, "scaleanchor": "x"},
+        legend={"orientation": "h", "y": -0.15}, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        uirevision="contours", clickmode="event+select",
+    )  # fmt: skip
+
+
+def loss_figure(values: Mapping[str, np.ndarray], steps: int | None = None) -> go.Figure:
+    """f (minus its smallest value seen, plus a floor) against iteration, log scale."""
+    finite = [v[np.isfinite(v)] for v in values.values()]
+    best = min((float(v.min()) for v in finite if v.size), default=0.0)
+    traces = []
+    for index, (name, series) in enumerate(values.items()):
+        drawn = series if steps is None else series[: max(1, steps + 1)]
+        gap = np.maximum(np.asarray(drawn, dtype=np.float64) - best, 1e-16)
+        traces.append(
+            {"type": "scatter", "x": np.arange(len(drawn)), "y": masked(gap), "name": name,
+             "mode": "lines", "line": {"color": colour_of(index), "width": 2}}
+        )  # fmt: skip
+    return figure_from_traces(
+        traces, xaxis_title="iteration", yaxis_title="f − best f seen", yaxis_type="log",
+        height=560, legend={"orientation": "h", "y": -0.15},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10}, uirevision="loss",
+    )  # fmt: skip

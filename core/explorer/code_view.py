@@ -1,0 +1,135 @@
+"""The code behind the Explorer: the same derivatives in JAX, SymPy and NumPy, as text.
+
+Each snippet is generated from the validated tree (never from the typed text), runs on
+its own, and computes what the page shows, so a student can paste it into a notebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from core.engines.finite_differences import default_step, fd_coefficients_exact, stencil_offsets
+from core.language.expression import ParsedExpression
+from core.language.syntax import Call, MultiCall, Node, to_text
+
+_NUMERIC = {  # canonical name -> NumPy/JAX name, where they differ from the canonical one
+    "asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
+    "acosh": "arccosh", "atanh": "arctanh", "max": "maximum", "min": "minimum",
+}  # fmt: skip
+_RECIPROCAL = {"cot": "tan", "sec": "cos", "csc": "sin"}  # NumPy and JAX have none of these
+# Taylor mode (jet) has no rule for tan, arcsin, arccos or arctan: the JAX snippet writes
+# them with sin, cos and arctan2, which it has, so the snippet runs in a plain notebook.
+_JAX_HELPERS = {
+    "tan": "jnp.sin(x) / jnp.cos(x)",
+    "cot": "jnp.cos(x) / jnp.sin(x)",
+    "sec": "1 / jnp.cos(x)",
+    "csc": "1 / jnp.sin(x)",
+    "asin": "jnp.arctan2(x, jnp.sqrt(1 - x * x))",
+    "acos": "jnp.arctan2(jnp.sqrt(1 - x * x), x)",
+    "atan": "jnp.arctan2(x, jnp.ones_like(x))",
+}
+_SYMPY = {"abs": "Abs", "ceil": "ceiling", "max": "Max", "min": "Min", "e": "E"}
+
+
+def _functions_used(node: Node) -> set[str]:
+    if isinstance(node, Call):
+        return {node.function} | _functions_used(node.argument)
+    if isinstance(node, MultiCall):
+        return {node.function}.union(*(_functions_used(a) for a in node.arguments))
+    children = [getattr(node, name) for name in ("operand", "left", "right") if hasattr(node, name)]
+    return set().union(*(_functions_used(child) for child in children))
+
+
+def _numeric_names(namespace: str) -> dict[str, str]:
+    names = {"pi": f"{namespace}.pi", "e": f"{namespace}.e", "where": f"{namespace}.where"}
+    for canonical in (*_NUMERIC, "sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "log",
+                      "log10", "log2", "sqrt", "abs", "floor", "ceil", "sign"):  # fmt: skip
+        names[canonical] = f"{namespace}.{_NUMERIC.get(canonical, canonical)}"
+    for name in _RECIPROCAL:
+        names[name] = name  # defined as a helper in the snippet
+    return names
+
+
+def _helpers(parsed: ParsedExpression, namespace: str) -> str:
+    used = _functions_used(parsed.tree)
+    if namespace == "jnp":
+        definitions = _JAX_HELPERS
+    else:
+        definitions = {name: f"1 / np.{base}(x)" for name, base in _RECIPROCAL.items()}
+    lines = [
+        f"def {name}(x):\n    return {body}\n" for name, body in definitions.items() if name in used
+    ]
+    return "\n" + "\n\n".join(lines) if lines else ""
+
+
+def _parameters(parsed: ParsedExpression, params: Mapping[str, float]) -> str:
+    return "".join(f"{name} = {float(params.get(name, 1.0))!r}\n" for name in parsed.parameters)
+
+
+def jax_code(parsed: ParsedExpression, max_order: int, x_range, params: Mapping[str, float]) -> str:
+    """Every derivative 0..n in one Taylor-mode call, as the page computes them."""
+    body = to_text(parsed.tree, {**_numeric_names("jnp"), **{k: k for k in _JAX_HELPERS}})
+    return (
+        "import jax\nimport jax.numpy as jnp\nfrom jax.experimental import jet\n\n"
+        'jax.config.update("jax_enable_x64", True)  # float64, as on the page\n\n'
+        f"{_parameters(parsed, params)}{_helpers(parsed, 'jnp')}\n"
+        f"def f(x):\n    return {body}\n\n\n"
+        f"x = jnp.linspace({x_range[0]!r}, {x_range[1]!r}, 1000)\n"
+        f"# Taylor mode: push the series x + t through f; the output terms are f', f'', ...\n"
+        f"series = [jnp.ones_like(x)] + [jnp.zeros_like(x)] * {max_order - 1}\n"
+        "value, derivatives = jet.jet(f, (x,), (series,))\n"
+    )
+
+
+def sympy_code(parsed: ParsedExpression, max_order: int) -> str:
+    """The symbolic derivatives, with parameters kept as symbols."""
+    names = {name: f"sp.{_SYMPY.get(name, name)}" for name in _functions_used(parsed.tree)}
+    names.update({"pi": "sp.pi", "e": "sp.E", "where": "sp.Piecewise"})
+    if "log10" in names or "log2" in names:
+        names.update({"log10": "log10", "log2": "log2"})
+    helpers = ""
+    if "log10" in _functions_used(parsed.tree):
+        helpers += "def log10(x):\n    return sp.log(x, 10)\n\n\n"
+    if "log2" in _functions_used(parsed.tree):
+        helpers += "def log2(x):\n    return sp.log(x, 2)\n\n\n"
+    symbols = "".join(
+        f'{name} = sp.Symbol("{name}", real=True)\n'
+        for name in (*parsed.variables, *parsed.parameters)
+    )
+    return (
+        f"import sympy as sp\n\n{symbols}\n{helpers}f = {to_text(parsed.tree, names)}\n"
+        "derivatives = [f]\n"
+        f"for order in range({max_order}):\n"
+        f"    derivatives.append(sp.diff(derivatives[-1], {parsed.variables[0]}))\n"
+    )
+
+
+def numpy_code(
+    parsed: ParsedExpression,
+    order: int,
+    scheme: str,
+    accuracy: int,
+    x_range,
+    params: Mapping[str, float],
+) -> str:
+    """The finite-difference stencil for the `order`-th derivative, written out."""
+    if scheme == "complex":
+        stencil = "complex step: Im f(x + ih) / h"
+        method = "derivative = np.imag(f(x + 1j * h)) / h\n"
+        step = "h = 1e-20  # no subtraction, so no round-off: any tiny h works\n"
+    else:
+        offsets = stencil_offsets(order, scheme, accuracy)
+        weights = ", ".join(str(w) for w in fd_coefficients_exact(order, offsets))
+        stencil = f"{scheme}, accuracy h^{accuracy}"
+        step = f"h = {default_step(order, accuracy, scheme):.3g}  # near-optimal in float64\n"
+        method = (
+            f"offsets = {offsets}\nweights = [{weights}]  # exact, by Fornberg's algorithm\n"
+            "derivative = sum(w * f(x + k * h) for k, w in zip(offsets, weights))"
+            f" / h**{order}\n"
+        )
+    return (
+        f"import numpy as np\n\n{_parameters(parsed, params)}{_helpers(parsed, 'np')}\n"
+        f"def f(x):\n    return {to_text(parsed.tree, _numeric_names('np'))}\n\n\n"
+        f"x = np.linspace({x_range[0]!r}, {x_range[1]!r}, 1000)\n{step}"
+        f"# derivative of order {order} by finite differences ({stencil})\n{method}"
+    )

@@ -1,0 +1,129 @@
+"""The Explorer page's computation: every method on one grid, and values at a point.
+
+The grid has a fixed length, so compiled and warmed JAX work is reused across
+reruns; the point x0 rides along as one extra grid point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import numpy as np
+
+from core.engines.autodiff import ad_derivatives
+from core.engines.finite_differences import fd_derivative
+from core.engines.symbolic import SymbolicResult, symbolic_report
+from core.language.expression import ParsedExpression
+
+GRID_SIZE = 1000
+
+
+class NumericView(NamedTuple):
+    xs: np.ndarray  # the plotting grid
+    ad: np.ndarray  # (n + 1, GRID_SIZE)
+    ad_at_x0: np.ndarray  # (n + 1,)
+    finite_differences: dict[int, np.ndarray]  # order -> values on the grid
+    fd_at_x0: dict[int, float]
+
+
+class SymbolicView(NamedTuple):
+    latex: tuple[str, ...]
+    values: np.ndarray | None  # (k, GRID_SIZE), k <= n + 1
+    at_x0: np.ndarray | None  # (k,)
+    message: str | None
+
+
+class TableRow(NamedTuple):
+    order: int
+    ad: float
+    symbolic: float | None
+    finite_difference: float | None
+    ad_minus_symbolic: float | None
+    fd_minus_symbolic: float | None
+
+
+def grid_points(x_range: tuple[float, float], x0: float) -> np.ndarray:
+    low, high = x_range
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"The x-range must be two numbers, low < high; got {x_range}.")
+    return np.append(np.linspace(low, high, GRID_SIZE), float(x0))
+
+
+def numeric_view(
+    parsed: ParsedExpression,
+    max_order: int,
+    x_range: tuple[float, float],
+    x0: float,
+    params: Mapping[str, float] | None = None,
+    *,
+    scheme: str = "central",
+    accuracy: int = 2,
+    h: float | None = None,
+) -> NumericView:
+    """AD (every order) and finite differences (orders 1..n) on the grid and at x0.
+
+    With scheme="complex", order 1 uses the complex step and higher orders central
+    differences (the complex step gives first derivatives only).
+    """
+    points = grid_points(x_range, x0)
+    ad = ad_derivatives(parsed, points, max_order, params)
+    variable = parsed.variables[0]
+    values = {name: float(v) for name, v in (params or {}).items()}
+
+    def function(x):
+        return parsed.numpy({variable: x, **{n: values.get(n, 1.0) for n in parsed.parameters}})
+
+    fd = {}
+    with np.errstate(all="ignore"):
+        for order in range(1, max_order + 1):
+            this_scheme = scheme if scheme != "complex" or order == 1 else "central"
+            fd[order] = fd_derivative(
+                function, points, order, h=h, scheme=this_scheme, accuracy=accuracy
+            )
+    return NumericView(
+        xs=points[:-1],
+        ad=ad[:, :-1],
+        ad_at_x0=ad[:, -1],
+        finite_differences={k: v[:-1] for k, v in fd.items()},
+        fd_at_x0={k: float(v[-1]) for k, v in fd.items()},
+    )
+
+
+def symbolic_view(
+    parsed: ParsedExpression,
+    max_order: int,
+    x_range: tuple[float, float],
+    x0: float,
+    params: Mapping[str, float] | None = None,
+) -> SymbolicView:
+    """SymPy's derivatives as LaTeX and values, as far as the budget allows."""
+    result: SymbolicResult = symbolic_report(parsed, max_order, grid_points(x_range, x0), params)
+    values = result.values
+    return SymbolicView(
+        latex=result.latex,
+        values=None if values is None else values[:, :-1],
+        at_x0=None if values is None else values[:, -1],
+        message=result.message,
+    )
+
+
+def value_table(numeric: NumericView, symbolic: SymbolicView | None) -> list[TableRow]:
+    """Each method's value at x0 per order, and the differences from the symbolic one."""
+    rows = []
+    for order, ad in enumerate(numeric.ad_at_x0):
+        exact = None
+        if symbolic is not None and symbolic.at_x0 is not None and order < len(symbolic.at_x0):
+            exact = float(symbolic.at_x0[order])
+        fd = numeric.fd_at_x0.get(order)
+        rows.append(
+            TableRow(
+                order=order,
+                ad=float(ad),
+                symbolic=exact,
+                finite_difference=fd,
+                ad_minus_symbolic=None if exact is None else abs(float(ad) - exact),
+                fd_minus_symbolic=None if exact is None or fd is None else abs(fd - exact),
+            )
+        )
+    return rows

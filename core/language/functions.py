@@ -1,0 +1,133 @@
+"""The allow-list of functions and constants, each with its SymPy, NumPy and JAX form.
+
+JAX forms are written with primitives that `jax.experimental.jet` (Taylor-mode AD)
+has rules for: it has none for tan, asin, acos or atan, so those are built from
+sin/cos and atan2, which it does have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import sympy
+
+
+def _jax_table() -> dict[str, Callable]:
+    # Only `lax` primitives: jet compiles a jitted `jnp` function anew for each
+    # derivative order it meets it at (0.3-0.7 s each), while primitives run eagerly
+    # from a cache shared by every expression (measured in benchmarks/).
+    from jax import lax
+
+    def one(x):
+        return lax.full_like(x, 1.0)
+
+    def sqrt(x):
+        # jet's own sqrt rule raises a tracer to the power 0.5 through a jitted
+        # jnp function, which recompiles for every order; pow is a primitive rule.
+        return lax.pow(x, lax.full_like(x, 0.5))
+
+    def log_of(x, base):
+        return lax.div(lax.log(x), lax.full_like(x, float(np.log(base))))
+
+    return {
+        "sin": lax.sin,
+        "cos": lax.cos,
+        "tan": lambda x: lax.div(lax.sin(x), lax.cos(x)),
+        "cot": lambda x: lax.div(lax.cos(x), lax.sin(x)),
+        "sec": lambda x: lax.div(one(x), lax.cos(x)),
+        "csc": lambda x: lax.div(one(x), lax.sin(x)),
+        "asin": lax.asin,
+        "acos": lax.acos,
+        "atan": lax.atan,
+        "sinh": lax.sinh,
+        "cosh": lax.cosh,
+        "tanh": lax.tanh,
+        "asinh": lax.asinh,
+        "acosh": lax.acosh,
+        "atanh": lax.atanh,
+        "exp": lax.exp,
+        "log": lax.log,
+        "log10": lambda x: log_of(x, 10.0),
+        "log2": lambda x: log_of(x, 2.0),
+        "sqrt": sqrt,
+        "abs": lax.abs,
+        "floor": lax.floor,
+        "ceil": lax.ceil,
+        "sign": lax.sign,
+    }
+
+
+_SYMPY = {
+    "sin": (sympy.sin, np.sin, "sine"),
+    "cos": (sympy.cos, np.cos, "cosine"),
+    "tan": (sympy.tan, np.tan, "tangent"),
+    "cot": (sympy.cot, lambda x: 1 / np.tan(x), "cotangent"),
+    "sec": (sympy.sec, lambda x: 1 / np.cos(x), "secant"),
+    "csc": (sympy.csc, lambda x: 1 / np.sin(x), "cosecant"),
+    "asin": (sympy.asin, np.arcsin, "inverse sine"),
+    "acos": (sympy.acos, np.arccos, "inverse cosine"),
+    "atan": (sympy.atan, np.arctan, "inverse tangent"),
+    "sinh": (sympy.sinh, np.sinh, "hyperbolic sine"),
+    "cosh": (sympy.cosh, np.cosh, "hyperbolic cosine"),
+    "tanh": (sympy.tanh, np.tanh, "hyperbolic tangent"),
+    "asinh": (sympy.asinh, np.arcsinh, "inverse hyperbolic sine"),
+    "acosh": (sympy.acosh, np.arccosh, "inverse hyperbolic cosine"),
+    "atanh": (sympy.atanh, np.arctanh, "inverse hyperbolic tangent"),
+    "exp": (sympy.exp, np.exp, "exponential"),
+    "log": (sympy.log, np.log, "natural logarithm"),
+    "log10": (lambda x: sympy.log(x, 10), np.log10, "base-10 logarithm"),
+    "log2": (lambda x: sympy.log(x, 2), np.log2, "base-2 logarithm"),
+    "sqrt": (sympy.sqrt, np.sqrt, "square root"),
+    "abs": (sympy.Abs, np.abs, "absolute value"),
+    "floor": (sympy.floor, np.floor, "largest integer ≤ x"),
+    "ceil": (sympy.ceiling, np.ceil, "smallest integer ≥ x"),
+    "sign": (sympy.sign, np.sign, "sign: −1, 0 or 1"),
+}
+
+ALIASES = {
+    "ln": "log",
+    "arcsin": "asin",
+    "arccos": "acos",
+    "arctan": "atan",
+    "arsinh": "asinh",
+    "arcsinh": "asinh",
+    "arcosh": "acosh",
+    "arccosh": "acosh",
+    "artanh": "atanh",
+    "arctanh": "atanh",
+    "ceiling": "ceil",
+    "sgn": "sign",
+}
+
+CONSTANTS = {"pi": (sympy.pi, np.pi), "e": (sympy.E, np.e)}
+
+FUNCTION_NAMES = tuple(_SYMPY)
+KNOWN_NAMES = (*FUNCTION_NAMES, *ALIASES, *CONSTANTS, "max", "min", "where")
+
+_jax_cache: dict[str, Callable] = {}
+
+
+def canonical_function_name(name: str) -> str | None:
+    """The canonical name of an allowed function (`ln` -> `log`), or None."""
+    name = ALIASES.get(name, name)
+    return name if name in _SYMPY else None
+
+
+def sympy_function(name: str) -> Callable:
+    return _SYMPY[name][0]
+
+
+def numpy_function(name: str) -> Callable:
+    return _SYMPY[name][1]
+
+
+def jax_function(name: str) -> Callable:
+    # Imported lazily: the parser and SymPy workers must not pay for importing JAX.
+    if not _jax_cache:
+        _jax_cache.update(_jax_table())
+    return _jax_cache[name]
+
+
+def describe(name: str) -> str:
+    return _SYMPY[name][2]

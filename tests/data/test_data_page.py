@@ -1,0 +1,135 @@
+"""The Derivatives-of-data page in Streamlit's AppTest: every control, bad input, CSV upload."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.data.derivatives import METHODS
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+ROWS = b"t,position\n" + b"".join(b"%d,%d\n" % (x, x * x) for x in (3, 1, 4, 0, 2, 5, 6))
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def _derivative_traces(at: AppTest) -> dict[str, dict]:
+    chart = next(c for c in _charts(at) if c["layout"]["uirevision"] == "estimates")
+    return {trace["name"]: trace for trace in chart["data"]}
+
+
+def _no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.fixture(scope="module")
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/data.py").run()
+    _no_exception(at)
+    return at
+
+
+def test_default_view_shows_every_figure_the_table_and_the_download(app):
+    assert app.title[0].value == "Derivatives of data"
+    assert len(_charts(app)) == 6  # data, dy/dx, |error|, matrix D, two sweeps
+    names = set(_derivative_traces(app))
+    assert names == {"true f′(x)", *METHODS.values()}
+    assert len(app.dataframe) == 1
+    assert len(app.dataframe[0].value) == len(METHODS)
+    assert len(app.get("download_button")) == 1
+    assert not app.error
+
+
+def test_every_function_control_reruns_without_error(app):
+    before = _derivative_traces(app)["np.gradient, edge_order=2"]["y"]
+    app.select_slider(key="data_noise").set_value(0.1).run()
+    _no_exception(app)
+    assert _derivative_traces(app)["np.gradient, edge_order=2"]["y"] != before
+    for change in (
+        lambda: app.text_input(key="data_expr").input("exp(-x^2)"),
+        lambda: app.slider(key="data_range").set_value((-2.0, 2.0)),
+        lambda: app.slider(key="data_n").set_value(60),
+        lambda: app.radio(key="data_grid").set_value("random"),
+        lambda: app.number_input(key="data_seed").set_value(7),
+    ):
+        before = _charts(app)[0]["data"]
+        change().run()
+        _no_exception(app)
+        assert not app.error
+        assert _charts(app)[0]["data"] != before  # the samples changed
+
+
+def test_method_controls(app):
+    app.button_group(key="data_methods").set_value(["Polynomial fit", "Smoothing spline"]).run()
+    _no_exception(app)
+    assert set(_derivative_traces(app)) == {"true f′(x)", "Polynomial fit", "Smoothing spline"}
+    app.slider(key="data_degree").set_value(5).run()
+    app.toggle(key="data_auto").set_value(False).run()
+    app.slider(key="data_smoothness").set_value(6.0).run()
+    app.select_slider(key="data_sweep_noise").set_value(0.01).run()
+    _no_exception(app)
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "polynomial degree 5" in captions
+    assert "smoothing lam" in captions
+    app.button_group(key="data_methods").set_value([]).run()
+    _no_exception(app)
+    assert any("at least one method" in info.value for info in app.info)
+    app.button_group(key="data_methods").set_value(list(METHODS.values())).run()
+    app.toggle(key="data_auto").set_value(True).run()
+
+
+def test_a_bad_expression_shows_an_error_and_keeps_the_last_data(app):
+    app.text_input(key="data_expr").input("x^2").run()
+    good = _derivative_traces(app)["true f′(x)"]["y"]
+    app.text_input(key="data_expr").input("sin(x").run()
+    _no_exception(app)
+    assert len(app.error) == 1
+    assert "Cannot read this expression" in app.error[0].value
+    assert _derivative_traces(app)["true f′(x)"]["y"] == good
+
+
+def test_a_function_that_is_not_finite_on_the_range_is_explained(app):
+    app.text_input(key="data_expr").input("log(x)").run()
+    app.slider(key="data_range").set_value((-1.0, 1.0)).run()
+    _no_exception(app)
+    assert any("not finite at x" in error.value for error in app.error)
+    app.text_input(key="data_expr").input("sin(2x) + x/2").run()
+    _no_exception(app)
+    assert not app.error
+
+
+def test_a_warm_rerun_is_fast(app):
+    app.run()
+    started = time.perf_counter()
+    app.run()
+    elapsed = time.perf_counter() - started
+    _no_exception(app)
+    assert elapsed < 1.0, f"warm rerun took {elapsed:.3f} s"
+
+
+def test_uploading_a_csv_shows_the_methods_without_errors():
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/data.py").run()
+    at.segmented_control(key="data_source").set_value("A CSV file").run()
+    _no_exception(at)
+    assert any("Upload a file" in info.value for info in at.info)
+    at.file_uploader(key="data_file").set_value(("data.csv", ROWS, "text/csv")).run()
+    _no_exception(at)
+    assert not at.error
+    traces = _derivative_traces(at)
+    assert "true f′(x)" not in traces
+    assert set(traces) == set(METHODS.values())
+    assert len(_charts(at)) == 3  # data, dy/dx and the matrix: no errors without a truth
+    assert any("unknown" in info.value for info in at.info)
+
+    at.file_uploader(key="data_file").set_value(("bad.csv", b"1,2\n2,3\n2,5\n4,4\n5,5\n", "")).run()
+    _no_exception(at)
+    assert len(at.error) == 1
+    assert "x = 2 appears twice (rows 2 and 3)" in at.error[0].value

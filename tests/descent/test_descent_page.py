@@ -1,0 +1,99 @@
+"""The descent page in AppTest: surfaces, optimizers, settings, the animation, bad input."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.descent.surfaces import SURFACE_NAMES
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture(scope="module")
+def descent() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/descent.py").run()
+    _ok(at)
+    return at
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _length(values) -> int:
+    """Points in a trace array, plain or binary-encoded ({"dtype", "bdata"}) by Plotly."""
+    if isinstance(values, dict):
+        return len(base64.b64decode(values["bdata"])) // np.dtype(values["dtype"]).itemsize
+    return len(values)
+
+
+def _paths(at: AppTest) -> dict[str, int]:
+    """Optimizer name -> points drawn on the contour plot."""
+    traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    return {t["name"]: _length(t["x"]) for t in traces if t.get("mode") == "lines+markers"}
+
+
+def test_default_view_draws_every_chosen_optimizer(descent):
+    assert set(_paths(descent)) == {"gd", "momentum", "adam", "newton", "BFGS", "Nelder-Mead"}
+    assert descent.dataframe[0].value.shape[0] == 6
+    assert descent.dataframe[1].value.shape[0] == 4  # BFGS and Nelder-Mead, each both ways
+
+
+@pytest.mark.parametrize("name", SURFACE_NAMES)
+def test_every_surface_runs(descent, name):
+    descent.selectbox(key="descent_surface").set_value(name).run()
+    _ok(descent)
+    assert _paths(descent)
+
+
+def test_animation_reset_and_step_grow_the_paths(descent):
+    descent.selectbox(key="descent_surface").set_value("rosenbrock").run()
+    descent.button(key="descent_animation_reset").click().run()
+    assert set(_paths(descent).values()) == {1}
+    descent.button(key="descent_animation_stepper").click().run()
+    _ok(descent)
+    assert max(_paths(descent).values()) > 1
+
+
+def test_settings_and_start_point(descent):
+    descent.multiselect(key="descent_methods").set_value(
+        ["gd", "bb", "nesterov", "rmsprop", "CG", "L-BFGS-B", "Newton-CG", "trust-ncg", "dogleg"]
+    ).run()
+    _ok(descent)
+    descent.select_slider(key="descent_gd_rate").set_value(0.5).run()
+    _ok(descent)
+    assert any("Diverged" in w.value for w in descent.warning)
+    descent.select_slider(key="descent_m_rate").set_value(1e-4).run()
+    descent.slider(key="descent_momentum").set_value(0.5).run()
+    descent.select_slider(key="descent_adam_rate").set_value(0.1).run()
+    descent.slider(key="descent_max_iter").set_value(200).run()
+    descent.toggle(key="descent_exact").set_value(False).run()
+    _ok(descent)
+    descent.number_input(key="descent_x0").set_value(0.5).run()
+    descent.number_input(key="descent_y0").set_value(-0.5).run()
+    _ok(descent)
+    contour = json.loads(descent.get("plotly_chart")[0].proto.spec)["data"]
+    start = next(t for t in contour if t["name"] == "start")
+    assert (start["x"], start["y"]) == ([0.5], [-0.5])
+
+
+def test_bowl_condition_number_and_custom_surface(descent):
+    descent.selectbox(key="descent_surface").set_value("bowl").run()
+    descent.select_slider(key="descent_kappa").set_value(100).run()
+    _ok(descent)
+    descent.selectbox(key="descent_surface").set_value("your own f(x, y)").run()
+    descent.text_input(key="descent_custom").input("x^2 + 2y^2 + x*y").run()
+    _ok(descent)
+    assert _paths(descent)
+    descent.text_input(key="descent_custom").input("x^2 + z").run()
+    _ok(descent)
+    assert any("replace z" in e.value for e in descent.error)
+    descent.text_input(key="descent_custom").input("log(x) + y^2").run()
+    _ok(descent)

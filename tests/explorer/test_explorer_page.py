@@ -1,0 +1,146 @@
+"""The Explorer page in Streamlit's AppTest: every example, bad input, controls, URL state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.explorer.examples import EXAMPLES
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def _no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.fixture(scope="module")
+def app() -> AppTest:
+    at = _app()
+    _no_exception(at)
+    return at
+
+
+def test_default_view_has_charts_latex_and_device(app):
+    assert len(_charts(app)) == 2
+    assert len(app.latex) == 5  # f and four derivatives
+    assert any("computed by JAX on" in caption.value for caption in app.caption)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.label for e in EXAMPLES])
+def test_each_example_loads(app, example):
+    app.selectbox(key="explorer_example").set_value(example.label).run()
+    _no_exception(app)
+    assert app.text_input(key="explorer_expr").value == example.text
+    assert app.slider(key="explorer_order").value == example.max_order
+    traces = _charts(app)[0]["data"]
+    # AD and symbolic for every order, finite differences for orders 1..n
+    assert len(traces) == 3 * (example.max_order + 1) - 1
+    assert not app.error
+
+
+def test_parameters_get_sliders_that_feed_the_plot(app):
+    app.selectbox(key="explorer_example").set_value("(a·x + b)^m").run()
+    assert {s.label for s in app.slider} >= {"a", "b", "m"}
+    before = _charts(app)[0]["data"][0]["y"]
+    app.slider(key="explorer_param_m").set_value(2.0).run()
+    _no_exception(app)
+    assert _charts(app)[0]["data"][0]["y"] != before
+    # The sixth derivative stays in closed form with the parameters as symbols.
+    assert any("m" in latex.value and "a^{6}" in latex.value for latex in app.latex)
+
+
+def test_bad_expression_shows_an_error_and_keeps_the_last_plot(app):
+    app.text_input(key="explorer_expr").input("x^3 + cos(x)").run()
+    good = _charts(app)[0]["data"][0]["y"]
+    app.text_input(key="explorer_expr").input("__import__('os').system('id')").run()
+    _no_exception(app)
+    assert len(app.error) == 1
+    assert "Strings are not allowed" in app.error[0].value
+    assert "^" in app.error[0].value  # the caret under the position
+    assert _charts(app)[0]["data"][0]["y"] == good
+
+
+def test_changing_the_order_rerenders_the_chart(app):
+    app.text_input(key="explorer_expr").input("tanh(x)").run()
+    app.slider(key="explorer_order").set_value(4).run()
+    assert len(_charts(app)[0]["data"]) == 14
+    app.slider(key="explorer_order").set_value(2).run()
+    _no_exception(app)
+    assert len(_charts(app)[0]["data"]) == 8
+    assert len(app.latex) == 3
+
+
+def test_methods_can_be_turned_off(app):
+    app.multiselect(key="explorer_methods").set_value(["AD (JAX)"]).run()
+    _no_exception(app)
+    names = [trace["name"] for trace in _charts(app)[0]["data"]]
+    assert names
+    assert all(name.endswith("AD") for name in names)
+    assert not app.latex
+    app.multiselect(key="explorer_methods").set_value(
+        ["AD (JAX)", "Symbolic (SymPy)", "Finite differences"]
+    ).run()
+
+
+def test_finite_difference_controls(app):
+    app.text_input(key="explorer_expr").input("exp(2x)").run()
+    for scheme in ("forward", "backward", "complex", "central"):
+        app.selectbox(key="explorer_scheme").set_value(scheme).run()
+        _no_exception(app)
+    app.selectbox(key="explorer_accuracy").set_value(6).run()
+    app.select_slider(key="explorer_step").set_value("1e-3").run()
+    _no_exception(app)
+    app.number_input(key="explorer_x0").set_value(1.25).run()
+    app.slider(key="explorer_range").set_value((-1.0, 1.0)).run()
+    _no_exception(app)
+    assert "1.25" in app.markdown.values[-1] or any("1.25" in m for m in app.markdown.values)
+
+
+def test_non_finite_values_are_flagged_not_fatal(app):
+    app.text_input(key="explorer_expr").input("log(x)").run()
+    app.slider(key="explorer_range").set_value((-1.0, 1.0)).run()
+    _no_exception(app)
+    assert app.warning
+    assert "Not finite" in app.warning[0].value
+
+
+def test_state_round_trips_through_the_url():
+    at = _app(f="x^2*sin(x)", n="3", range="-2,3", x0="1.5", scheme="forward", acc="4", h="1e-4")
+    _no_exception(at)
+    assert at.text_input(key="explorer_expr").value == "x^2*sin(x)"
+    assert at.slider(key="explorer_order").value == 3
+    assert at.slider(key="explorer_range").value == (-2.0, 3.0)
+    assert at.number_input(key="explorer_x0").value == 1.5
+    assert at.selectbox(key="explorer_scheme").value == "forward"
+    assert at.query_params["f"] == "x^2*sin(x)"
+    assert len(at.latex) == 4
+
+
+def test_bad_url_values_fall_back_to_defaults():
+    at = _app(n="99", range="5,1", x0="nan", scheme="rm -rf", f="9**9**9")
+    _no_exception(at)
+    assert at.slider(key="explorer_order").value == 4
+    assert at.error  # the hostile expression from the URL is rejected with a message
+
+
+def test_the_code_behind_it_follows_the_expression(app):
+    app.text_input(key="explorer_expr").input("x^3 + cos(x)").run()
+    codes = [code.value for code in app.code]
+    assert any("jnp.cos(x)" in code and "jet.jet" in code for code in codes)
+    assert any("sp.cos(x)" in code and "sp.diff" in code for code in codes)
+    assert any("np.cos(x)" in code and "weights" in code for code in codes)
