@@ -96,6 +96,29 @@ def warm_up() -> None:
     _get_pool().schedule(symbolic_worker.ping).result(timeout=60)
 
 
+def run_in_worker(function, args: tuple = (), budget: float | None = None, what: str = "This"):
+    """`function(*args)` in a killable SymPy worker, under the time and memory budget.
+
+    For any SymPy work whose cost cannot be bounded up front (simplify, solve, diff of a
+    large tree). `function` must be a module-level function of a module that imports
+    neither Streamlit nor JAX (the worker imports it by name).
+
+    Raises:
+        BudgetExceeded: when the budget (seconds, default BUDGET_SECONDS) or the memory
+            cap runs out, or the worker died; the message names `what` and the cause.
+    """
+    budget = BUDGET_SECONDS if budget is None else budget
+    future = _get_pool().schedule(function, args=args, timeout=budget)
+    try:
+        return future.result()
+    except FutureTimeout:
+        raise BudgetExceeded(f"{what} took longer than its {budget:g} s budget.") from None
+    except MemoryError:
+        raise BudgetExceeded(f"{what} needed more than the worker's memory cap.") from None
+    except ProcessExpired:
+        raise BudgetExceeded(f"{what} stopped: its worker process ended unexpectedly.") from None
+
+
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"

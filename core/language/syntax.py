@@ -19,67 +19,26 @@ import keyword
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from core.errors import ExpressionError
 from core.language import functions
+from core.language.tree import (
+    COMPARISONS,
+    MULTI_ARGUMENT,
+    Binary,
+    Call,
+    Compare,
+    Constant,
+    MultiCall,
+    Negate,
+    Node,
+    Number,
+    Symbol,
+)
 
 MAX_DEPTH = 60
 MAX_INTEGER_DIGITS = 30
-
-
-@dataclass(frozen=True)
-class Number:
-    value: int | float
-
-
-@dataclass(frozen=True)
-class Symbol:
-    name: str
-
-
-@dataclass(frozen=True)
-class Constant:
-    name: str  # "pi" or "e"
-
-
-@dataclass(frozen=True)
-class Call:
-    function: str  # canonical name
-    argument: Node
-
-
-@dataclass(frozen=True)
-class Negate:
-    operand: Node
-
-
-@dataclass(frozen=True)
-class Binary:
-    operator: str  # one of + - * / ^
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True)
-class Compare:
-    operator: str  # one of < <= > >= == !=
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True)
-class MultiCall:
-    """max(a, b), min(a, b) or where(condition, a, b)."""
-
-    function: str
-    arguments: tuple[Node, ...]
-
-
-Node = Number | Symbol | Constant | Call | Negate | Binary | Compare | MultiCall
-COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
-MULTI_ARGUMENT = {"max": 2, "min": 2, "where": 3}
 
 
 class Token(NamedTuple):

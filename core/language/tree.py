@@ -1,0 +1,62 @@
+"""The expression tree: the node types every typed expression becomes, and nothing else.
+
+The parser (`core.language.syntax`) builds these; the SymPy, NumPy and JAX forms, the
+printer and every rule engine walk them. Frozen dataclasses: a tree is a value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Number:
+    value: int | float
+
+
+@dataclass(frozen=True)
+class Symbol:
+    name: str
+
+
+@dataclass(frozen=True)
+class Constant:
+    name: str  # "pi" or "e"
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str  # canonical name
+    argument: Node
+
+
+@dataclass(frozen=True)
+class Negate:
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Binary:
+    operator: str  # one of + - * / ^
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Compare:
+    operator: str  # one of < <= > >= == !=
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class MultiCall:
+    """max(a, b), min(a, b) or where(condition, a, b)."""
+
+    function: str
+    arguments: tuple[Node, ...]
+
+
+Node = Number | Symbol | Constant | Call | Negate | Binary | Compare | MultiCall
+COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+MULTI_ARGUMENT = {"max": 2, "min": 2, "where": 3}
