@@ -13,6 +13,9 @@ st.set_page_config(
 )
 
 from ui import cached  # noqa: E402  (after set_page_config: importing core loads JAX)
+from ui.widgets import scrolling_latex  # noqa: E402
+
+scrolling_latex()
 
 device = cached.warm_up()
 
@@ -21,9 +24,8 @@ page = st.navigation(
         st.Page("pages/explorer.py", title="Explorer", icon=":material/show_chart:", default=True),
         st.Page("pages/fd_lab.py", title="Finite-differences lab", icon=":material/science:"),
         st.Page("pages/data.py", title="Derivatives of data", icon=":material/scatter_plot:"),
-        st.Page(
-            "pages/kinks.py", title="Kinks, programs and interpolation", icon=":material/route:"
-        ),
+        # A short title: a long one is cut in the sidebar when its page is selected.
+        st.Page("pages/kinks.py", title="Kinks and programs", icon=":material/route:"),
         st.Page("pages/regression.py", title="Regression", icon=":material/trending_up:"),
         st.Page("pages/descent.py", title="Descent trajectories", icon=":material/moving:"),
     ]

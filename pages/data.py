@@ -80,15 +80,19 @@ with st.container(border=True):
     chosen = st.pills(
         "Methods to compare", list(METHODS.values()), selection_mode="multi", key=f"{P}methods"
     )
-    m1, m2, m3 = st.columns([2, 1, 2])
+    # Two equal columns: the smoothing spline's toggle and slider share the right one, so
+    # every label has the width to be read whole.
+    m1, m2 = st.columns(2, gap="large")
     degree = m1.slider("Polynomial fit: degree", 1, MAX_DEGREE, key=f"{P}degree")
     auto = m2.toggle(
-        "Automatic smoothing (GCV)", key=f"{P}auto",
-        help="Generalized cross-validation chooses the smoothing from the data",
+        "Smoothing spline: automatic smoothness", key=f"{P}auto",
+        help="Generalized cross-validation (GCV) chooses the smoothness from the data.",
     )  # fmt: skip
-    smoothness = m3.slider(
-        "Smoothness: 0 = pass through every point, higher = smoother curve",
-        0.0, MAX_SMOOTHNESS, key=f"{P}smoothness", step=0.5, disabled=auto,
+    smoothness = m2.slider(
+        "Smoothing spline: smoothness", 0.0, MAX_SMOOTHNESS, key=f"{P}smoothness", step=0.5,
+        disabled=auto,
+        help="0 passes through every point; higher gives a smoother curve. Turn off the "
+        "automatic choice above to set it by hand.",
     )  # fmt: skip
 methods = tuple(key for key, label in METHODS.items() if label in chosen)
 smoothing = None if auto else float(smoothness)

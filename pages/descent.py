@@ -130,19 +130,32 @@ def _distance(point: np.ndarray) -> str:
 
 st.dataframe(
     [
-        {"optimizer": label, "iterations": t.nit, "f evals": t.nfev, "gradient evals": t.njev,
-         "Hessian evals": t.nhev, "final f": f"{t.values[-1]:.6g}",
-         "distance to nearest minimum": _distance(t.points[-1]),
+        {"optimizer": label, "nit": t.nit, "nfev": t.nfev, "njev": t.njev, "nhev": t.nhev,
+         "final f": f"{t.values[-1]:.6g}", "distance to minimum": _distance(t.points[-1]),
          "converged": "yes" if t.converged else "no"}
         for label, t in results.items()
     ],
     hide_index=True,
 )  # fmt: skip
+counts = "nit: steps taken; nfev, njev, nhev: evaluations of f, its gradient and its Hessian."
+if any(label in SCIPY_METHODS for label in results):
+    counts += (
+        " For SciPy's methods these are SciPy's own counts, as its OptimizeResult prints them "
+        "in a notebook. Left out: the app's check of the start point (f there, and the "
+        "gradient where SciPy was given it) and, for the trust-region methods, the Hessian "
+        "SciPy computes for its result."
+    )
+st.caption(counts)
 for label, trajectory in results.items():
     if not trajectory.converged:
         st.warning(f"**{label}**: {trajectory.message}", icon=":material/info:")
 
-scipy_chosen = [m for m in chosen if m in SCIPY_METHODS and m not in NEEDS_HESSIAN]
+# Only methods that can take either an exact or a differenced gradient: not Nelder-Mead
+# (it uses no gradient), not the Hessian methods (they refuse to run without the exact one).
+scipy_chosen = [
+    m for m in chosen
+    if m in SCIPY_METHODS and m not in NEEDS_HESSIAN and SCIPY_METHODS[m].uses_gradient
+]  # fmt: skip
 if scipy_chosen:
     st.subheader("The same SciPy method with and without exact derivatives")
     both = []
@@ -153,14 +166,14 @@ if scipy_chosen:
     compared = cached.paths(parsed.text, start, tuple(both), int(max_iter))
     st.dataframe(
         [
-            {"method": label, "iterations": t.nit, "f evals": t.nfev, "gradient evals": t.njev,
-             "final f": f"{t.values[-1]:.6g}",
-             "distance to nearest minimum": _distance(t.points[-1])}
+            {"method": label, "nit": t.nit, "nfev": t.nfev, "njev": t.njev,
+             "final f": f"{t.values[-1]:.6g}", "distance to minimum": _distance(t.points[-1])}
             for label, t in compared.items()
         ],
         hide_index=True,
     )  # fmt: skip
     st.caption(
-        "Without the exact gradient SciPy estimates it by finite differences: one extra "
-        "evaluation of f per coordinate, every time it needs a gradient."
+        "Without the exact gradient SciPy estimates it by 2-point finite differences: "
+        "2 more values of f per gradient (one per coordinate, here x and y), which SciPy "
+        "counts in nfev; njev then counts the gradients it estimated."
     )

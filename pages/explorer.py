@@ -11,9 +11,10 @@ from core.explorer.code_view import jax_code, numpy_code, sympy_code
 from core.explorer.derivatives import value_table
 from core.explorer.examples import EXAMPLES
 from core.explorer.figures import derivative_figure, error_figure
+from core.explorer.latex_layout import equation
 from core.plotting import order_name
 from ui import cached, url_state
-from ui.widgets import expression_error, number_or_dash
+from ui.widgets import expression_error, readable_number
 
 P = "explorer_"  # session-state prefix of this page
 METHODS = {"AD (JAX)": "ad", "Symbolic (SymPy)": "sym", "Finite differences": "fd"}
@@ -27,6 +28,7 @@ DEFAULTS = {
     f"{P}scheme": "central",
     f"{P}accuracy": 2,
     f"{P}step": "auto",
+    f"{P}panels": True,
 }
 
 
@@ -35,6 +37,12 @@ def _read_range(text: str) -> tuple[float, float]:
     if not (-10 <= low < high <= 10):
         raise ValueError(text)
     return (low, high)
+
+
+def _read_switch(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ValueError(text)
+    return text == "1"
 
 
 def _read_order(text: str) -> int:
@@ -58,6 +66,7 @@ FIELDS = [
     url_state.Field("scheme", f"{P}scheme", url_state.one_of(SCHEMES)),
     url_state.Field("acc", f"{P}accuracy", lambda text: int(url_state.one_of("2468")(text))),
     url_state.Field("h", f"{P}step", url_state.one_of(STEPS)),
+    url_state.Field("panels", f"{P}panels", _read_switch, lambda value: "1" if value else "0"),
 ]
 
 
@@ -77,7 +86,7 @@ st.title("Derivative Explorer")
 st.caption(
     "Type a function of x. Its derivatives are computed three ways — automatic "
     "differentiation (JAX), symbolic algebra (SymPy) and finite differences (NumPy) — "
-    "and drawn on one set of axes, with where they disagree below."
+    "and drawn one panel per order (or all on one axis), with where they disagree below."
 )
 
 left, right = st.columns([3, 1])
@@ -106,11 +115,10 @@ except ExpressionError as error:
     parsed = parse_expression(last_good)
     st.caption(f"Still showing the last expression that worked: `{parsed.text}`")
 
-c1, c2, c3, c4 = st.columns([1, 2, 2, 1])
+c1, c2, c3 = st.columns([1, 2, 1])
 max_order = c1.slider("Highest order", 1, 10, key=f"{P}order")
-methods = c2.multiselect("Methods", list(METHODS), key=f"{P}methods")
-x_range = c3.slider("x-range", -10.0, 10.0, key=f"{P}range", step=0.1)
-x0 = c4.number_input("Point x₀", key=f"{P}x0", step=0.1, format="%.3f")
+x_range = c2.slider("x-range", -10.0, 10.0, key=f"{P}range", step=0.1)
+x0 = c3.number_input("Point x₀", key=f"{P}x0", step=0.1, format="%.3f")
 
 with st.expander("Finite-difference settings", icon=":material/tune:"):
     f1, f2, f3 = st.columns(3)
@@ -136,6 +144,14 @@ if parsed.parameters:
                 st.session_state[key] = 1.0
         params[name] = columns[index % 4].slider(name, -10.0, 10.0, key=key, step=0.1)
 
+plots, details = st.columns([3, 2])
+with plots:
+    methods = st.pills("Methods", list(METHODS), selection_mode="multi", key=f"{P}methods")
+    panels = st.toggle(
+        "One panel per order", key=f"{P}panels",
+        help="Each derivative on its own y-scale, sharing x; off: all on one axis",
+    )  # fmt: skip
+
 url_state.save(FIELDS, {f"p_{name}": f"{value:g}" for name, value in params.items()})
 
 show_ad, show_sym, show_fd = (METHODS[m] in {METHODS[k] for k in methods} for m in METHODS)
@@ -148,15 +164,23 @@ orders = list(range(max_order + 1))
 fd = numeric.finite_differences if show_fd else None
 ad = numeric.ad if show_ad else None
 
-plots, details = st.columns([3, 2])
 with plots:
     chart = st.empty()
-    chart.plotly_chart(derivative_figure(numeric.xs, orders, ad, None, fd, x0=x0))
+    # AD and finite differences first; redrawn with SymPy's curves when they come.
+    # Each chart has its own key: without SymPy values the two figures are equal, and
+    # equal auto-generated ids would stop the page.
+    chart.plotly_chart(
+        derivative_figure(numeric.xs, orders, ad, None, fd, x0=x0, panels=panels),
+        key=f"{P}chart_fast",
+    )
 symbolic = None
 if show_sym:
     symbolic = cached.symbolic(parsed.text, max_order, x_range, float(x0), param_items)
-    sym_values = symbolic.values
-    chart.plotly_chart(derivative_figure(numeric.xs, orders, ad, sym_values, fd, x0=x0))
+    if symbolic.values is not None:
+        chart.plotly_chart(
+            derivative_figure(numeric.xs, orders, ad, symbolic.values, fd, x0=x0, panels=panels),
+            key=f"{P}chart_with_symbolic",
+        )
     if symbolic.message:
         plots.info(symbolic.message, icon=":material/hourglass_bottom:")
 with plots:
@@ -168,12 +192,14 @@ with plots:
             numeric.ad,
             symbolic.values if symbolic else None,
             numeric.finite_differences if show_fd else None,
-        )
+        ),
+        key=f"{P}chart_errors",
     )
+    missing = {k: int(np.sum(~np.isfinite(row))) for k, row in enumerate(numeric.ad)}
     bad = [
-        f"{order_name(k)} at {int(np.sum(~np.isfinite(row)))} points"
-        for k, row in enumerate(numeric.ad)
-        if not np.all(np.isfinite(row))
+        f"{order_name(k)} at {count} point{'s' if count > 1 else ''}"
+        for k, count in missing.items()
+        if count
     ]
     if bad:
         st.warning(
@@ -189,22 +215,25 @@ with details:
     else:
         for order, latex in enumerate(symbolic.latex):
             name = "f" + ("'" * order if order <= 3 else f"^{{({order})}}")
-            st.latex(f"{name}(x) = {latex}")
-    st.markdown(f"**Values at x₀ = {x0:g}**")
-    table = value_table(numeric, symbolic)
-    st.dataframe(
-        [
-            {
-                "order": order_name(row.order),
-                "AD": number_or_dash(row.ad, ".12g"),
-                "symbolic": number_or_dash(row.symbolic, ".12g"),
-                "finite diff.": number_or_dash(row.finite_difference, ".10g"),
-                "|AD − sym|": number_or_dash(row.ad_minus_symbolic, ".1e"),
-                "|FD − sym|": number_or_dash(row.fd_minus_symbolic, ".1e"),
-            }
-            for row in table
-        ],
-        hide_index=True,
+            st.latex(equation(f"{name}(x)", latex))
+
+st.markdown(f"**Values at x₀ = {x0:g}**")
+shown = [
+    {
+        "order": order_name(row.order),
+        "AD": readable_number(row.ad, ".12g"),
+        "symbolic": readable_number(row.symbolic, ".12g"),
+        "finite diff.": readable_number(row.finite_difference, ".10g"),
+        "|AD − sym|": readable_number(row.ad_minus_symbolic, ".1e"),
+        "|FD − sym|": readable_number(row.fd_minus_symbolic, ".1e"),
+    }
+    for row in value_table(numeric, symbolic)
+]
+st.dataframe(shown, hide_index=True)
+if {cell for row in shown for cell in row.values()} & {"∞", "−∞", "undefined"}:
+    st.caption(
+        "∞, −∞: the value is infinite at x₀ (as sqrt′(0) = ∞: a vertical tangent). "
+        "undefined: no real number there (0/0, outside the domain, or on a jump)."
     )
 
 with st.expander("The code behind it", icon=":material/code:"):

@@ -13,7 +13,9 @@ from core.kinks.interpolation_figures import derivative_figure, values_figure
 from core.kinks.jaxpr_view import explanation
 from core.kinks.kink_report import DOUBLE_WHERE, KINK_EXAMPLES, NAIVE_WHERE
 from core.programs.figures import program_figure
-from core.programs.parser import GALLERY, ProgramError, parse_program
+from core.programs.gallery import GALLERY
+from core.programs.parser import parse_program
+from core.programs.rules import ProgramError
 from ui import kinks_cached
 from ui.widgets import expression_error
 
@@ -43,7 +45,7 @@ def _number(value: float) -> str:
     return f"{value:.6g}"
 
 
-st.title("Kinks, programs and interpolation")
+st.title("Kinks and programs")
 st.caption(
     "Automatic differentiation meets real code: functions with corners and jumps, programs "
     "with loops and branches, interpolated data — and the traps people fall into."
@@ -150,9 +152,13 @@ with hood_tab:
         st.markdown(explanation(report))
         columns = st.columns(3)
         for column, entry in zip(columns, (report.function, report.jvp, report.grad), strict=True):
-            column.markdown(f"**{entry.name}** — {entry.primitive_count} primitive operations")
-            column.code(entry.code, language="python")
-            column.code(entry.text, language=None)
+            count = entry.primitive_count
+            column.markdown(
+                f"**{entry.name}** — {count} primitive operation{'' if count == 1 else 's'}"
+            )
+            # Wrapped, not scrolled: three columns are too narrow for a jaxpr's long lines.
+            column.code(entry.code, language="python", wrap_lines=True)
+            column.code(entry.text, language=None, wrap_lines=True)
 
 with gotchas_tab:
     st.markdown("Each example ran just now: the error is the one JAX really raised.")
@@ -161,13 +167,13 @@ with gotchas_tab:
         with st.expander(item.title, icon=":material/bug_report:"):
             broken, fixed = st.columns(2)
             broken.markdown("**Broken**")
-            broken.code(item.broken_code, language="python")
+            broken.code(item.broken_code, language="python", wrap_lines=True)
             if result.error_type:
                 broken.error(f"{result.error_type}: {result.error_message}")
             else:
                 broken.warning(f"No error, but the result is wrong: {result.broken_result}")
             fixed.markdown("**Fixed**")
-            fixed.code(item.fixed_code, language="python")
+            fixed.code(item.fixed_code, language="python", wrap_lines=True)
             fixed.success(f"Result: {result.fixed_result}")
             st.markdown(item.explanation)
 
@@ -197,7 +203,7 @@ with programs_tab:
         st.warning(error.message, icon=":material/hourglass_bottom:")
     else:
         if gallery is not None:
-            st.caption(f"{gallery.explanation} Exact: f′(x) = {gallery.exact_derivative_text}.")
+            st.caption(f"{gallery.explanation} Exact: {gallery.exact_derivative_text}.")
         xs = np.linspace(program_range[0], program_range[1], kinks_cached.PROGRAM_POINTS)
         st.plotly_chart(program_figure(xs, report, gallery.exact_derivative if gallery else None))
         if report.failures.jit or report.failures.vmap:

@@ -4,8 +4,8 @@ Every derivative here is written out by hand in NumPy (no SymPy), so a test that
 compares `core.engines.autodiff` with this registry does not share a single line of code
 with the engine. Between them the entries cover every function in the allow-list,
 both constants, integer powers (positive and negative), fractional powers, a
-variable exponent (x^x), a constant base (2^x), polynomials and a parametrised
-power (a*x + b)^m.
+variable exponent (x^x), a constant base (2^x), polynomials, a parametrised
+power (a*x + b)^m, whole exponents on a negative base (x^2.0, x^65, x^m) and 0^x.
 """
 
 from __future__ import annotations
@@ -303,6 +303,14 @@ REGISTRY: tuple[KnownFunction, ...] = (
     KnownFunction("x^(1/3)", (0.2, 4.0), power_rule(1 / 3, 4)),
     KnownFunction("1/x", (0.2, 4.0), power_rule(-1, 5)),
     KnownFunction("x^x", (0.2, 3.0), _x_to_the_x()),
+    # Whole exponents written as floats, above the repeated-multiplication limit, or
+    # given as a parameter: right on a negative base, where exp(y log x) is nan.
+    KnownFunction("x^2.0", (-3.0, -0.2), power_rule(2.0, 4)),
+    KnownFunction("x^65", (-1.1, -0.5), power_rule(65, 10)),
+    KnownFunction("x^-65", (-1.1, -0.9), power_rule(-65, 6), rtol=1e-8),
+    KnownFunction("x^m", (-2.0, -0.2), power_rule(3.0, 5), params={"m": 3.0}),
+    # 0^x is identically 0 for x > 0.
+    KnownFunction("0^x", (0.2, 3.0), (np.zeros_like,) * 4),
     KnownFunction(
         "(a*x+b)^m",
         (-1.0, 2.0),

@@ -37,8 +37,10 @@ def warm_up() -> str:
 def _warm_optimizers() -> None:
     from core.descent.optimizers import DEFAULT_METHODS, trajectories
     from core.descent.surfaces import surface
-    from core.regression.linear import compare_polynomial, fit_line, simulate_curve, simulate_line
-    from core.regression.logistic import compare_logistic, two_blobs
+    from core.regression.line_fit import fit_line
+    from core.regression.logistic import compare_logistic
+    from core.regression.polynomial import compare_polynomial
+    from core.regression.samples import simulate_curve, simulate_line, two_blobs
 
     rosenbrock = surface("rosenbrock")
     trajectories(parse_expression(rosenbrock.text, ("x", "y")), rosenbrock.start, DEFAULT_METHODS)
@@ -64,8 +66,19 @@ def numeric(
     )
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def symbolic(
+INCOMPLETE_SECONDS = 30  # how long a result cut short by the budget is kept
+
+
+class _Incomplete(Exception):
+    """Carries a SymbolicView cut short by its budget out of the permanent cache."""
+
+    def __init__(self, view: SymbolicView) -> None:
+        super().__init__(view.message)
+        self.view = view
+
+
+@st.cache_data(max_entries=128, ttl=INCOMPLETE_SECONDS, show_spinner=False)
+def _recent_symbolic(
     text: str,
     max_order: int,
     x_range: tuple[float, float],
@@ -73,3 +86,36 @@ def symbolic(
     params: tuple[tuple[str, float], ...],
 ) -> SymbolicView:
     return symbolic_view(parse_expression(text), max_order, x_range, x0, dict(params))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _complete_symbolic(
+    text: str,
+    max_order: int,
+    x_range: tuple[float, float],
+    x0: float,
+    params: tuple[tuple[str, float], ...],
+) -> SymbolicView:
+    view = _recent_symbolic(text, max_order, x_range, x0, params)
+    if view.message is not None:
+        raise _Incomplete(view)  # an exception is not cached
+    return view
+
+
+def symbolic(
+    text: str,
+    max_order: int,
+    x_range: tuple[float, float],
+    x0: float,
+    params: tuple[tuple[str, float], ...],
+) -> SymbolicView:
+    """SymPy's derivatives for the Explorer: complete results are kept, others 30 s.
+
+    A result cut short (out of time on a busy server, a worker killed) is kept only
+    briefly, so it is retried later rather than shown for good; while kept, reruns
+    do not spend another budget on it.
+    """
+    try:
+        return _complete_symbolic(text, max_order, x_range, x0, params)
+    except _Incomplete as incomplete:
+        return incomplete.view

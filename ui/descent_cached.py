@@ -6,8 +6,9 @@ import numpy as np
 import streamlit as st
 
 from core import parse_expression
-from core.descent.optimizers import Trajectory, trajectories
+from core.descent.optimizers import trajectories
 from core.descent.surfaces import contour_grid
+from core.descent.trajectory import Trajectory
 
 VARIABLES = ("x", "y")
 

@@ -11,7 +11,7 @@ from core.kinks.interpolation import InterpolationView, interpolation_view
 from core.kinks.jaxpr_view import JaxprReport, jaxpr_report
 from core.kinks.kink_report import KinkReport, WhereTrap, kink_report, where_trap
 from core.programs.parser import parse_program
-from core.programs.rewrite import rewritten_source
+from core.programs.source_writer import rewritten_source
 from core.programs.worker import ProgramReport, program_report
 
 PROGRAM_POINTS = 200

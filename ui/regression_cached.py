@@ -5,25 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from core.data.samples import read_csv
-from core.regression.linear import (
-    LinearFits,
-    LossGrid,
-    PolynomialComparison,
-    compare_polynomial,
-    contour_ranges,
-    fit_line,
-    loss_grid,
-    regression_data,
-    simulate_curve,
-    simulate_line,
-)
-from core.regression.logistic import (
-    LogisticComparison,
-    PerExampleTable,
-    compare_logistic,
-    per_example_table,
-    two_blobs,
-)
+from core.regression.line_fit import LinearFits, LossGrid, contour_ranges, fit_line, loss_grid
+from core.regression.logistic import LogisticComparison, compare_logistic
+from core.regression.per_example import PerExampleTable, per_example_table
+from core.regression.polynomial import PolynomialComparison, compare_polynomial
+from core.regression.samples import regression_data, simulate_curve, simulate_line, two_blobs
 
 
 @st.cache_data(max_entries=64, show_spinner="Fitting…")
@@ -35,8 +21,7 @@ def line(
         simulate_line(n, alpha, beta, sigma, seed), step_size=step, tol=tol,
         max_iterations=cap, stopping=stopping,
     )  # fmt: skip
-    alpha_range, beta_range = contour_ranges(fits)
-    return fits, loss_grid(fits.data.x, fits.data.y, alpha_range, beta_range, 80)
+    return fits, _loss_grid(fits)
 
 
 @st.cache_data(max_entries=16, show_spinner="Fitting…")
@@ -49,8 +34,7 @@ def line_from_file(
         regression_data(samples.x, samples.y), step_size=step, tol=tol, max_iterations=cap,
         stopping=stopping,
     )  # fmt: skip
-    alpha_range, beta_range = contour_ranges(fits)
-    return fits, loss_grid(fits.data.x, fits.data.y, alpha_range, beta_range, 80)
+    return fits, _loss_grid(fits)
 
 
 @st.cache_data(max_entries=32, show_spinner="Fitting…")
@@ -67,3 +51,9 @@ def logistic(
     comparison = compare_logistic(two_blobs(n_per_class, separation, 1.0, seed), lam)
     table = per_example_table(comparison.data, comparison.newton.weights[-1], lam)
     return comparison, table
+
+
+def _loss_grid(fits: LinearFits) -> LossGrid:
+    """The loss on an 80 × 80 grid spanning the closed form and both descent paths."""
+    alpha_range, beta_range = contour_ranges(fits)
+    return loss_grid(fits.data.x, fits.data.y, alpha_range, beta_range, 80)

@@ -41,7 +41,10 @@ def _frame(traces: list[dict]) -> dict:
 
 
 def _axis(title: str, log: bool = False, **extra) -> dict:
-    return {"title": {"text": title}, **({"type": "log"} if log else {}), **extra}
+    # On a log axis, one labelled tick per decade: Plotly's default also labels 2 and 5
+    # (or every digit over a short range), which crowds the axis into unreadable digits.
+    scale = {"type": "log", "dtick": 1} if log else {}
+    return {"title": {"text": title}, **scale, **extra}
 
 
 def _line(method: str, x, y, **extra) -> dict:

@@ -13,6 +13,8 @@ METHOD_COLOURS = (
     "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
     "#7F7F7F", "#BCBD22", "#17BECF", "#1F1F1F", "#AA3377", "#4477AA", "#228833",
 )  # fmt: skip
+CONTOUR_FILL = [[0.0, "#FFFFFF"], [1.0, "#DADDE2"]]  # low f -> high f
+CONTOUR_LINE = "rgba(90, 100, 115, 0.45)"
 CLICK_GRID = 31  # invisible points per axis that make the contour plot clickable
 
 
@@ -43,11 +45,13 @@ def contour_figure(
         finite = shown[np.isfinite(shown)]
         floor = finite.min() if finite.size else 0.0
         shown = np.log10(shown - floor + 1e-3)
+    # A pale fill (white in the valleys, light grey on the walls) and thin grey lines:
+    # the paths, in strong colours, must stay the brightest thing on the plot.
     traces = [
         {"type": "contour", "x": xs, "y": ys, "z": masked(shown.ravel()).reshape(shown.shape),
-         "colorscale": "Blues", "reversescale": True, "ncontours": 30, "showscale": False,
-         "contours": {"coloring": "heatmap"}, "opacity": 0.75, "hoverinfo": "skip",
-         "name": "log10 f" if log_scale else "f"},
+         "colorscale": CONTOUR_FILL, "ncontours": 30, "showscale": False,
+         "contours": {"coloring": "fill"}, "line": {"color": CONTOUR_LINE, "width": 0.6},
+         "hoverinfo": "skip", "name": "log10 f" if log_scale else "f"},
     ]  # fmt: skip
     gx, gy = np.meshgrid(
         np.linspace(xs[0], xs[-1], CLICK_GRID), np.linspace(ys[0], ys[-1], CLICK_GRID)
@@ -99,8 +103,9 @@ def loss_figure(values: Mapping[str, np.ndarray], steps: int | None = None) -> g
             {"type": "scatter", "x": np.arange(len(drawn)), "y": masked(gap), "name": name,
              "mode": "lines", "line": {"color": colour_of(index), "width": 2}}
         )  # fmt: skip
+    # Powers of ten on the log axis (10⁻⁴), never Plotly's SI prefixes (100µ, 10n, 1p).
     return figure_from_traces(
-        traces, xaxis_title="iteration", yaxis_title="f − best f seen", yaxis_type="log",
-        height=560, legend={"orientation": "h", "y": -0.15},
+        traces, xaxis_title="iteration", height=560, legend={"orientation": "h", "y": -0.15},
+        yaxis={"type": "log", "exponentformat": "power", "title": {"text": "f − best f seen"}},
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, uirevision="loss",
     )  # fmt: skip

@@ -1,8 +1,13 @@
-"""`scipy.optimize.minimize` as a descent path, with every evaluation of f counted.
+"""`scipy.optimize.minimize` as a descent path, with SciPy's own counts.
 
-SciPy's own counters (`result.nfev`, ...) count what its wrapper asked for; the page
-shows what was *computed*, so f, its gradient and its Hessian are wrapped in counters
-here, and SciPy's finite differences (use_grad=False) show up as calls of f.
+f is a NumPy float64 function (see `core.descent.objective`), as in a student's
+notebook, and the trajectory's nfev, njev and nhev are SciPy's own `OptimizeResult`
+counts: the numbers the notebook prints (the pycse lecture's BFGS on Rosenbrock from
+(1, 0): nit 32, nfev 111 without a gradient; nfev 37, njev 37 with it). SciPy's
+finite differences count where SciPy counts them: a 2-point gradient in nfev (d more
+values of f per gradient, one per coordinate), a differenced Hessian in njev and nhev.
+What the app evaluates beyond that (its check of the start) is counted by wrapping
+f, ∇f and ∇²f, and reported apart, in `Trajectory.extra_evaluations`.
 
 Which derivatives each method may be given (SciPy 1.17):
 
@@ -17,9 +22,6 @@ Which derivatives each method may be given (SciPy 1.17):
 A request SciPy cannot honour (Newton-CG without the gradient, dogleg without the
 Hessian) raises ValueError before any work: the page should not draw a path that was
 computed with something other than what the person chose.
-
-The wording of the messages both paths share (hand-written and SciPy) is here too, so
-that a divergence or a bad start reads the same whichever method met it.
 """
 
 from __future__ import annotations
@@ -31,9 +33,13 @@ from typing import NamedTuple
 import numpy as np
 from scipy import optimize
 
+from core.descent.messages import (
+    DIVERGENCE_BOUND,
+    bad_start_message,
+    overflow_message,
+    unbounded_message,
+)
 from core.descent.trajectory import Trajectory
-
-DIVERGENCE_BOUND = 1e12
 
 
 class _Needs(NamedTuple):
@@ -67,46 +73,13 @@ class _Counted:
         return self.function(x)
 
 
-# --- the words both paths (hand-written and SciPy) use ---------------------------------
-
-
-def short_number(number: float) -> str:
-    """0.5 -> '0.5', 0.001 -> '1e-3', 1e12 -> '1e12': numbers as a person types them."""
-    if number == 0 or 0.01 <= abs(number) < 1e5:
-        return f"{number:.3g}"
-    mantissa, exponent = f"{number:.2e}".split("e")
-    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
-
-
-def steps_text(count: int) -> str:
-    return f"{count} step" if count == 1 else f"{count} steps"
-
-
-def bad_start_message(value: float) -> str:
-    """For a start where f (value) or, if f is finite there, its gradient is not finite."""
-    what = "its gradient is nan there" if np.isfinite(value) else f"f is {value} there"
-    return f"The start point is outside where f is defined ({what})."
-
-
-def unbounded_message(steps: int) -> str:
-    return (
-        f"Stopped after {steps_text(steps)}: f fell below -{short_number(DIVERGENCE_BOUND)}, "
-        "so it looks unbounded below (there is no minimum to find)."
-    )
-
-
-def overflow_message(steps: int) -> str:
-    return (
-        f"Diverged after {steps_text(steps)}: f became nan, infinite or larger than "
-        f"{short_number(DIVERGENCE_BOUND)}."
-    )
-
-
-# --- SciPy --------------------------------------------------------------------------------
-
-
-def check_request(method: str, use_grad: bool, use_hess: bool) -> list[str]:
+def check_request(method: str, use_grad: bool, use_hess: bool, dimension: int = 2) -> list[str]:
     """Validate the derivatives asked of `method`; return notes for the message.
+
+    Args:
+        method: a key of SCIPY_METHODS.
+        use_grad, use_hess: whether the exact gradient / Hessian is passed.
+        dimension: d, the number of coordinates (what a finite difference costs).
 
     Raises:
         ValueError: when SciPy cannot run `method` without what was switched off.
@@ -123,16 +96,28 @@ def check_request(method: str, use_grad: bool, use_hess: bool) -> list[str]:
             f"SciPy's {method} needs the exact Hessian: turn the exact Hessian on, or pick "
             "trust-ncg or Newton-CG, which can do without it."
         )
+    values = "value of f" if dimension == 1 else "values of f"
+    gradients = "gradient" if dimension == 1 else "gradients"
     notes = []
     if not needs.uses_gradient and use_grad:
         notes.append(f"{method} uses only values of f, so the gradient was not used.")
     elif needs.uses_gradient and not use_grad:
-        notes.append("Gradient by SciPy's 2-point finite differences: d more values of f each.")
+        notes.append(
+            f"Gradient by SciPy's 2-point finite differences: {dimension} more {values} per "
+            "gradient (one per coordinate), counted in nfev."
+        )
     if not needs.uses_hessian and use_hess:
         notes.append(f"{method} does not use a Hessian, so the exact Hessian was not used.")
+    elif needs.uses_hessian and not use_hess and needs.differenced_hessian:
+        notes.append(
+            f"Hessian approximated by 2-point differences of the gradient: {dimension} more "
+            f"{gradients} per Hessian (one per coordinate), counted in njev."
+        )
     elif needs.uses_hessian and not use_hess:
-        how = "2-point differences" if needs.differenced_hessian else "differences of the gradient"
-        notes.append(f"Hessian approximated by {how}.")
+        notes.append(
+            "Hessian times a vector approximated by differences of the gradient: one more "
+            "gradient each, counted in njev."
+        )
     return notes
 
 
@@ -159,32 +144,43 @@ def scipy_path(
         tol: SciPy's `tol` (None: the method's own default tolerances).
 
     Returns:
-        The path from x0, with counts of the calls actually made (including the one
-        evaluation of f, and of ∇f when used, that checks the start point).
+        The path from x0. nfev, njev and nhev are SciPy's counts (0 for a start where f
+        is undefined: SciPy does not run); extra_evaluations, the rest computed.
 
     Raises:
-        ValueError: for a combination SciPy cannot run (see `check_request`).
+        ValueError: for a combination SciPy cannot run (see `check_request`), or an f
+            that does not return a scalar.
     """
-    notes = check_request(method, use_grad, use_hess)
+    notes = check_request(method, use_grad, use_hess, x0.size)
     needs = SCIPY_METHODS[method]
-    counted_value, counted_gradient, counted_hessian = (
-        _Counted(value), _Counted(gradient), _Counted(hessian)
-    )  # fmt: skip
+    counted = (_Counted(value), _Counted(gradient), _Counted(hessian))
     pass_gradient = needs.uses_gradient and use_grad
-    start_value = float(counted_value(x0))
-    start_finite = np.isfinite(start_value) and (
-        not pass_gradient or bool(np.all(np.isfinite(counted_gradient(x0))))
-    )
+    with np.errstate(all="ignore"):  # a start outside the domain is a message, not a warning
+        start_value = float(counted[0](x0))
+        gradient_norm = 0.0  # stands for "finite" where the gradient is not checked
+        if pass_gradient and np.isfinite(start_value):
+            gradient_norm = float(np.linalg.norm(counted[1](x0)))
+    start_finite = np.isfinite(start_value) and np.isfinite(gradient_norm)
     points, values = [x0.copy()], [start_value]
 
-    def counts(nit: int, converged: bool, message: str) -> Trajectory:
+    def trajectory(result, converged: bool, message: str) -> Trajectory:
+        reported = [0, 0, 0] if result is None else [
+            int(result.get(key) or 0) for key in ("nfev", "njev", "nhev")
+        ]  # fmt: skip
+        # SciPy's counts include its finite differences, which call f (not ∇f or ∇²f)
+        # when the derivative itself was not given.
+        given = (True, pass_gradient, needs.uses_hessian and use_hess)
+        extra = tuple(
+            c.calls - (n if passed else 0)
+            for c, n, passed in zip(counted, reported, given, strict=True)
+        )
+        nit = 0 if result is None else int(result.get("nit", len(points) - 1))
         return Trajectory(
-            np.array(points), np.array(values), nit, counted_value.calls,
-            counted_gradient.calls, counted_hessian.calls, converged, message,
-        )  # fmt: skip
+            np.array(points), np.array(values), nit, *reported, converged, message, extra
+        )
 
     if not start_finite:
-        return counts(0, False, bad_start_message(start_value))
+        return trajectory(None, False, bad_start_message(start_value, gradient_norm))
 
     stopped: list[str] = []
 
@@ -203,22 +199,21 @@ def scipy_path(
     keywords: dict[str, object] = {"method": method, "callback": record, "tol": tol}
     keywords["options"] = {"maxiter": max_iter}
     if pass_gradient:
-        keywords["jac"] = counted_gradient
+        keywords["jac"] = counted[1]
     if needs.uses_hessian:
-        keywords["hess"] = counted_hessian if use_hess else needs.differenced_hessian
+        keywords["hess"] = counted[2] if use_hess else needs.differenced_hessian
     # Never raise out of here on a path that goes somewhere odd: overflow in f, or
     # SciPy's line search giving up, become words in the message instead.
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
-        result = optimize.minimize(counted_value, x0, **keywords)
+        result = optimize.minimize(counted[0], x0, **keywords)
     notes += sorted({str(warning.message) for warning in caught})
-    nit = int(result.get("nit", len(points) - 1))
     final = np.asarray(result.x, dtype=np.float64)
     if not stopped and np.isfinite(result.fun) and not np.array_equal(final, points[-1]):
         points.append(final)  # the answer, when SciPy ends without a last callback
         values.append(float(result.fun))
     if stopped:
-        return counts(nit, False, " ".join([stopped[0], *notes]))
+        return trajectory(result, False, " ".join([stopped[0], *notes]))
     message = str(result.message)
     message = message if message.endswith(".") else message + "."
-    return counts(nit, bool(result.success), " ".join([message, *notes]))
+    return trajectory(result, bool(result.success), " ".join([message, *notes]))

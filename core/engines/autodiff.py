@@ -162,7 +162,14 @@ def device_name() -> str:
     return f"{device.platform.upper()} ({device.device_kind})"
 
 
-WARM_UP_EXPRESSIONS = ("2*x - x/3 + 1", "x**x + 2**x + x**0.5 + x**3 + x**-2", "5")
+WARM_UP_EXPRESSIONS = (
+    "2*x - x/3 + 1",
+    "x**x + 2**x + x**0.5 + x**3 + x**-2",
+    "5",
+    "max(x, 0.5) + min(x, 0.5) + where(x < 0.5, x, 1)",
+)
+# Powers at a zero base take their own branch of the pow rule (core.engines.taylor_rules).
+WARM_UP_AT_ZERO = "x**0.5 + 0**x + x**x"
 
 
 def warm_up(grid_size: int) -> None:
@@ -178,4 +185,6 @@ def warm_up(grid_size: int) -> None:
             function = functions.jax_function(name)
             taylor_derivatives(function, x, 3)
         for text in WARM_UP_EXPRESSIONS:
-            ad_derivatives(parse_expression(text), x, 3, {})
+            for order in (0, 3):  # order 0 runs the primitives alone, outside jet (lax.max)
+                ad_derivatives(parse_expression(text), x, order, {})
+        ad_derivatives(parse_expression(WARM_UP_AT_ZERO), np.linspace(0.0, 0.9, size), 3, {})

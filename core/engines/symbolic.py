@@ -8,14 +8,15 @@ in a worker process that is killed when its budget runs out (pebble).
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.context
-import sys
+import io
+import os
+import signal
 import threading
 import time
-import types
 from collections.abc import Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
+from multiprocessing import context as multiprocessing_context
+from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
 from typing import NamedTuple
 
 import numpy as np
@@ -50,50 +51,138 @@ class SymbolicResult(NamedTuple):
     message: str | None
 
 
-class _WorkerProcess(multiprocessing.context.ForkServerProcess):
-    """A forkserver process that does not re-import the parent's `__main__`.
+# -- worker processes that never run the app ----------------------------------------------
 
-    multiprocessing re-runs the parent's main script in every new worker; under
-    Streamlit that "script" is the page itself (and under AppTest the test), which
-    must not run there. A worker needs only `core.engines.symbolic_worker`.
+# What multiprocessing's preparation data uses to re-run the parent's main script in a
+# new process. Under Streamlit, `sys.modules["__main__"]` is whichever page script a
+# session thread is running (and under AppTest the test), so a worker started from any
+# thread could run the app; a worker needs only the module of the function it runs.
+_MAIN_KEYS = ("init_main_from_path", "init_main_from_name")
+
+
+class _WorkerPopen(popen_forkserver.Popen):
+    """CPython's forkserver Popen, sending preparation data without the main script.
+
+    `_launch` is CPython's own (the same from 3.11 to its main branch) but for the two
+    keys it drops: reading `sys.modules["__main__"]` once and mutating nothing, it is
+    safe while other threads swap `__main__`.
     """
 
-    def start(self) -> None:
-        main = sys.modules["__main__"]
-        sys.modules["__main__"] = _BLANK_MAIN
+    def _launch(self, process_obj) -> None:
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        for key in _MAIN_KEYS:
+            prep_data.pop(key, None)
+        buf = io.BytesIO()
+        multiprocessing_context.set_spawning_popen(self)
         try:
-            super().start()
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
         finally:
-            sys.modules["__main__"] = main
+            multiprocessing_context.set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        # As CPython: a duplicate of the data pipe's write end is the child's sentinel
+        # of its parent.
+        _parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
 
 
-class _WorkerContext(multiprocessing.context.ForkServerContext):
+class _WorkerProcess(multiprocessing_context.ForkServerProcess):
+    """A forkserver process that never imports or runs the parent's `__main__`."""
+
+    @staticmethod
+    def _Popen(process_obj):
+        return _WorkerPopen(process_obj)
+
+
+class _WorkerContext(multiprocessing_context.ForkServerContext):
+    """The forkserver context of every worker pool (symbolic and program workers)."""
+
     Process = _WorkerProcess
 
 
-_BLANK_MAIN = types.ModuleType("__main__")
+def _new_pool() -> ProcessPool:
+    # forkserver, not fork: forking a process that runs JAX's threads can deadlock.
+    # Preloading the worker module makes each new worker start warm.
+    context = _WorkerContext()
+    context.set_forkserver_preload(["core.engines.symbolic_worker"])
+    return ProcessPool(
+        max_workers=WORKERS,
+        initializer=symbolic_worker.start_worker,
+        initargs=(MEMORY_BYTES,),
+        context=context,
+    )
 
 
 def _get_pool() -> ProcessPool:
     global _pool
     with _pool_lock:
         if _pool is None or not _pool.active:
-            # forkserver, not fork: forking a process that runs JAX's threads can
-            # deadlock. Preloading the worker module makes each new worker start warm.
-            context = _WorkerContext()
-            context.set_forkserver_preload(["core.engines.symbolic_worker"])
-            _pool = ProcessPool(
-                max_workers=WORKERS,
-                initializer=symbolic_worker.limit_memory,
-                initargs=(MEMORY_BYTES,),
-                context=context,
-            )
+            _pool = _new_pool()
         return _pool
 
 
 def warm_up() -> None:
     """Start the worker pool now (about 4 s), not on a user's first request."""
     _get_pool().schedule(symbolic_worker.ping).result(timeout=60)
+
+
+# -- what happened to a request ------------------------------------------------------------
+
+
+class _Failure(NamedTuple):
+    """Why a worker returned no result.
+
+    Attributes:
+        kind: "time" (killed at its deadline), "memory" (MemoryError at the memory cap),
+            "died" (the worker process ended: killed from outside or crashed), or
+            "error" (SymPy raised).
+        detail: for "died", how it ended ("killed by SIGKILL", "exit code 3").
+    """
+
+    kind: str
+    detail: str = ""
+
+
+def _how_it_ended(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"killed by {name}"
+    return f"exit code {exitcode}"
+
+
+class _WorkerFailed(Exception):
+    """A request that came back without a result; `.failure` says why."""
+
+    def __init__(self, failure: _Failure) -> None:
+        super().__init__(failure.kind)
+        self.failure = failure
+
+
+def _result(function, args: tuple, timeout: float):
+    """`function(*args)` in a worker; what `function` raises is raised as it is.
+
+    Raises:
+        _WorkerFailed: killed at its deadline, out of memory, or its process ended.
+    """
+    future = _get_pool().schedule(function, args=args, timeout=timeout)
+    try:
+        return future.result()
+    except FutureTimeout:
+        raise _WorkerFailed(_Failure("time")) from None
+    except MemoryError:  # raised in the worker at its address-space cap; it lives on
+        raise _WorkerFailed(_Failure("memory")) from None
+    except ProcessExpired as error:  # the process itself ended mid-request
+        raise _WorkerFailed(_Failure("died", _how_it_ended(error.exitcode))) from None
+
+
+def _memory_cap() -> str:
+    return f"{MEMORY_BYTES / 1024**3:g} GiB"
 
 
 def run_in_worker(function, args: tuple = (), budget: float | None = None, what: str = "This"):
@@ -108,15 +197,19 @@ def run_in_worker(function, args: tuple = (), budget: float | None = None, what:
             cap runs out, or the worker died; the message names `what` and the cause.
     """
     budget = BUDGET_SECONDS if budget is None else budget
-    future = _get_pool().schedule(function, args=args, timeout=budget)
     try:
-        return future.result()
-    except FutureTimeout:
-        raise BudgetExceeded(f"{what} took longer than its {budget:g} s budget.") from None
-    except MemoryError:
-        raise BudgetExceeded(f"{what} needed more than the worker's memory cap.") from None
-    except ProcessExpired:
-        raise BudgetExceeded(f"{what} stopped: its worker process ended unexpectedly.") from None
+        return _result(function, args, budget)
+    except _WorkerFailed as error:
+        failure = error.failure
+    cause = {
+        "time": f"took longer than its {budget:g} s budget.",
+        "memory": f"needed more than the worker's memory cap ({_memory_cap()}).",
+        "died": (
+            f"stopped: its worker process ended unexpectedly ({failure.detail}; "
+            "killed from outside or crashed)."
+        ),
+    }[failure.kind]
+    raise BudgetExceeded(f"{what} {cause}")
 
 
 def ordinal(n: int) -> str:
@@ -149,34 +242,34 @@ def symbolic_report(
     derivatives, latex, rows = [], [], []
     expr = parsed.sympy
     deadline = time.monotonic() + budget
-    pool = _get_pool()
     for order in range(max_order + 1):
-        remaining = deadline - time.monotonic()
-        failure = None
-        if remaining <= 0:
-            failure = "time"
-        else:
-            future = pool.schedule(
-                symbolic_worker.derivative_step,
-                args=(expr, variable, order > 0, symbols, values),
-                timeout=remaining,
-            )
-            try:
-                expr, text, row = future.result()
-            except FutureTimeout:
-                failure = "time"
-            except (MemoryError, ProcessExpired):
-                failure = "memory"
-            except Exception:  # anything SymPy raises in the worker ends the list politely
-                failure = "error"
-        if failure is not None:
-            return SymbolicResult(
-                tuple(derivatives), tuple(latex), _stack(rows), _budget_message(order, failure)
-            )
+        try:
+            expr, text, row = _derivative_step(expr, variable, order, symbols, values, deadline)
+        except _WorkerFailed as error:
+            message = _budget_message(order, error.failure)
+            return SymbolicResult(tuple(derivatives), tuple(latex), _stack(rows), message)
         derivatives.append(expr)
         latex.append(text)
         rows.append(row)
     return SymbolicResult(tuple(derivatives), tuple(latex), _stack(rows), None)
+
+
+def _derivative_step(expr, variable, order: int, symbols, values, deadline: float):
+    """Order `order` from order - 1 in a worker, with what is left until `deadline`.
+
+    Raises:
+        _WorkerFailed: no time left, killed, out of memory, or SymPy raised ("error").
+    """
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _WorkerFailed(_Failure("time"))
+    args = (expr, variable, order > 0, symbols, values)
+    try:
+        return _result(symbolic_worker.derivative_step, args, remaining)
+    except _WorkerFailed:
+        raise
+    except Exception:  # anything SymPy raises in the worker ends the list politely
+        raise _WorkerFailed(_Failure("error")) from None
 
 
 def _stack(rows: list) -> np.ndarray | None:
@@ -185,14 +278,22 @@ def _stack(rows: list) -> np.ndarray | None:
     return np.stack(rows)
 
 
-def _budget_message(order: int, failure: str) -> str:
+def _budget_message(order: int, failure: _Failure) -> str:
     what = "function" if order == 0 else f"{ordinal(order)} derivative"
-    reason = {
-        "time": "too large to compute symbolically within the time budget",
-        "memory": "too large to compute symbolically within the memory budget",
-        "error": "beyond what SymPy can compute here",
-    }[failure]
-    return f"The {what} is {reason} — AD and finite differences are still shown."
+    sentence = {
+        "time": f"The {what} is too large to compute symbolically within the time budget",
+        "memory": (
+            f"The {what} is too large to compute symbolically within the memory budget "
+            f"(SymPy needed more than the worker's {_memory_cap()} cap)"
+        ),
+        "died": (
+            f"The {what} was not computed: its SymPy worker process stopped mid-request "
+            f"({failure.detail}: killed from outside, e.g. by the system when memory ran "
+            "short, or crashed)"
+        ),
+        "error": f"The {what} is beyond what SymPy can compute here",
+    }[failure.kind]
+    return f"{sentence} — AD and finite differences are still shown."
 
 
 def symbolic_derivatives(parsed: ParsedExpression, max_order: int) -> list[sympy.Expr]:

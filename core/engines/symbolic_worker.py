@@ -21,6 +21,17 @@ def limit_memory(max_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (max_bytes, hard))
 
 
+def start_worker(max_bytes: int) -> None:
+    """Pool initializer: cap the memory, then warm SymPy up before the first request.
+
+    A new worker's first derivative imports SymPy's printers and lambdify (about 0.5 s
+    here, more on a busy server), which would come out of a user's 2 s budget.
+    """
+    limit_memory(max_bytes)
+    x = sympy.Symbol("x", real=True)
+    derivative_step(sympy.sin(x) * sympy.exp(-(x**2)), x, True, [x], [np.linspace(0, 1, 5)])
+
+
 def ping() -> bool:
     return True
 
@@ -70,24 +81,85 @@ def evaluate(expr: sympy.Expr, symbols: list[sympy.Symbol], values: list) -> np.
     return np.asarray(real, dtype=np.float64)
 
 
-def derivative_step(expr, variable, differentiate: bool, symbols, values):
+class _Step(sympy.Function):
+    """A piecewise-constant function while it is differentiated: 0 away from its jumps.
+
+    SymPy leaves d floor(g)/dx as `Subs(Derivative(floor(xi), xi), xi, g)` and, unless
+    it can prove g real, d sign(g)/dx as `Derivative(sign(g), x)`: nothing can print
+    those as numbers, and every later order keeps them.
+    """
+
+    def fdiff(self, argindex=1):  # noqa: ARG002 (SymPy's signature; one argument)
+        return sympy.Integer(0)
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+
+class _Floor(_Step):
+    pass
+
+
+class _Ceiling(_Step):
+    pass
+
+
+class _Sign(_Step):
+    pass
+
+
+class _RealAbs(sympy.Function):
+    """|g| of a g taken as real while it is differentiated: d|g|/dx = sign(g) g'.
+
+    For a g it cannot prove real (asin(x), x^1.5) SymPy differentiates |g| through
+    re(g) and im(g) into a page of atan2s; the page's functions are real wherever
+    they are defined (nan elsewhere), so the real rule is the one that applies.
+    """
+
+    def fdiff(self, argindex=1):  # noqa: ARG002 (SymPy's signature; one argument)
+        return sympy.sign(self.args[0])
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+
+_STAND_INS = {sympy.floor: _Floor, sympy.ceiling: _Ceiling, sympy.sign: _Sign, sympy.Abs: _RealAbs}
+
+
+def _needs_stand_in(expr) -> bool:
+    if expr.func in (sympy.floor, sympy.ceiling):
+        return True
+    # sign and |.| of a provably real argument: SymPy's own rules (2 DiracDelta(g) g',
+    # sign(g) g') are right and kept.
+    return expr.func in (sympy.sign, sympy.Abs) and expr.args[0].is_extended_real is not True
+
+
+def differentiate(expr: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr:
+    """d expr / d variable, with floor, ceil and sign constant away from their jumps.
+
+    floor(g), ceil(g) and sign(g) (g not provably real) are piecewise constant: their
+    derivative is 0 wherever it exists, at every order. |g| follows the real rule
+    sign(g) g'. The functions come back as themselves in the result.
+    """
+    standing_in = expr.replace(_needs_stand_in, lambda e: _STAND_INS[e.func](*e.args))
+    result = sympy.diff(standing_in, variable)
+    for function, stand_in in _STAND_INS.items():
+        result = result.replace(stand_in, function)
+    return result
+
+
+def derivative_step(expr, variable, differentiate_it: bool, symbols, values):
     """One step of the symbolic engine.
 
     Args:
         expr: the previous derivative (or f itself).
         variable: the symbol to differentiate by.
-        differentiate: False for order 0 (f itself).
+        differentiate_it: False for order 0 (f itself).
         symbols, values: where to evaluate it (or values None to skip).
 
     Returns:
         (derivative, its LaTeX, its values or None).
     """
-    result = sympy.diff(expr, variable) if differentiate else expr
-    # d floor(x)/dx is 0 away from the integers (where it is undefined); SymPy leaves
-    # it unevaluated, which nothing can print as numbers.
-    result = result.replace(
-        lambda e: isinstance(e, sympy.Derivative) and e.expr.func in (sympy.floor, sympy.ceiling),
-        lambda _e: sympy.Integer(0),
-    )
+    result = differentiate(expr, variable) if differentiate_it else expr
     numbers = evaluate(result, symbols, values) if values is not None else None
     return result, short_latex(result), numbers

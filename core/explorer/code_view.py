@@ -10,7 +10,8 @@ from collections.abc import Mapping
 
 from core.engines.finite_differences import default_step, fd_coefficients_exact, stencil_offsets
 from core.language.expression import ParsedExpression
-from core.language.syntax import Call, MultiCall, Node, to_text
+from core.language.printer import to_text
+from core.language.tree import Call, MultiCall, Node
 
 _NUMERIC = {  # canonical name -> NumPy/JAX name, where they differ from the canonical one
     "asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
@@ -96,11 +97,20 @@ def sympy_code(parsed: ParsedExpression, max_order: int) -> str:
         f'{name} = sp.Symbol("{name}", real=True)\n'
         for name in (*parsed.variables, *parsed.parameters)
     )
+    step = f"sp.diff(derivatives[-1], {parsed.variables[0]})"
+    note = ""
+    if _functions_used(parsed.tree) & {"floor", "ceil", "sign"}:
+        # What the app does (core.engines.symbolic_worker.differentiate), in one line.
+        note = (
+            "# floor, ceil and sign are constant between their jumps: their derivative is 0\n"
+            "# there, which SymPy leaves as Subs(...) or Derivative(...) of an expression.\n"
+        )
+        step += ".replace(lambda e: isinstance(e, (sp.Subs, sp.Derivative)), lambda e: 0)"
     return (
         f"import sympy as sp\n\n{symbols}\n{helpers}f = {to_text(parsed.tree, names)}\n"
-        "derivatives = [f]\n"
+        f"{note}derivatives = [f]\n"
         f"for order in range({max_order}):\n"
-        f"    derivatives.append(sp.diff(derivatives[-1], {parsed.variables[0]}))\n"
+        f"    derivatives.append({step})\n"
     )
 
 

@@ -108,6 +108,11 @@ def symbolic_view(
     )
 
 
+def _difference(value: float, exact: float) -> float:
+    """|value − exact|: 0 where both are the same infinity (inf − inf would be nan)."""
+    return 0.0 if value == exact else abs(value - exact)
+
+
 def value_table(numeric: NumericView, symbolic: SymbolicView | None) -> list[TableRow]:
     """Each method's value at x0 per order, and the differences from the symbolic one."""
     rows = []
@@ -122,8 +127,8 @@ def value_table(numeric: NumericView, symbolic: SymbolicView | None) -> list[Tab
                 ad=float(ad),
                 symbolic=exact,
                 finite_difference=fd,
-                ad_minus_symbolic=None if exact is None else abs(float(ad) - exact),
-                fd_minus_symbolic=None if exact is None or fd is None else abs(fd - exact),
+                ad_minus_symbolic=None if exact is None else _difference(float(ad), exact),
+                fd_minus_symbolic=None if exact is None or fd is None else _difference(fd, exact),
             )
         )
     return rows

@@ -1,8 +1,8 @@
 """Parse once, use three ways: typed text -> validated tree -> SymPy, NumPy and JAX.
 
 Nothing here evaluates user text. The tree comes from our own parser (`core.language.syntax`),
-and the SymPy expression and the numeric functions are built from it node by node
-from an allow-list.
+and the SymPy expression (here) and the numeric functions (`core.language.numeric`) are
+built from it node by node from an allow-list.
 """
 
 from __future__ import annotations
@@ -10,14 +10,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 import sympy
 
 from core.errors import ExpressionError
 from core.language import functions
-from core.language.syntax import (
+from core.language.constant_size import check_exact_numbers
+from core.language.numeric import REFERENCE, build_function, numpy_function
+from core.language.printer import to_text
+from core.language.syntax import Parser
+from core.language.text_input import MAX_LENGTH, normalise
+from core.language.tokens import tokenize
+from core.language.tree import (
     Binary,
     Call,
     Compare,
@@ -26,14 +31,12 @@ from core.language.syntax import (
     Negate,
     Node,
     Number,
-    Parser,
     Symbol,
-    to_text,
-    tokenize,
 )
-from core.language.text_input import normalise
 
-MAX_INTEGER_POWER = 64  # larger integer exponents use the general power
+# REFERENCE and build_function stay importable from here: `ParsedExpression.jax` is called
+# with an env holding REFERENCE, and pages build a tree's forms through build_function.
+__all__ = ["REFERENCE", "ParsedExpression", "build_function", "parse_expression", "to_sympy"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class ParsedExpression:
 
         Works on complex input too (for the complex-step derivative).
         """
-        return _numpy_function(self.tree)(values)
+        return numpy_function(self.tree)(values)
 
     @functools.cached_property
     def jax(self) -> Callable[[Mapping[str, object]], object]:
@@ -101,6 +104,9 @@ def parse_expression(text: str, variables: Sequence[str] = ("x",)) -> ParsedExpr
         raise ExpressionError(
             error.message, origin[min(position, len(origin) - 1)] if position is not None else None
         ) from None
+    canonical = to_text(tree)
+    if canonical != ascii_text:
+        _check_written_out(canonical, variables)
     names = _names(tree)
     parameters = tuple(sorted(names - set(variables)))
     symbols = {name: sympy.Symbol(name, real=True) for name in variables + parameters}
@@ -110,14 +116,70 @@ def parse_expression(text: str, variables: Sequence[str] = ("x",)) -> ParsedExpr
             "The expression is undefined: it divides by zero or takes an undefined value.",
             None,
         )
+    check_exact_numbers(expr)
     return ParsedExpression(
-        text=to_text(tree),
+        text=canonical,
         variables=variables,
         parameters=parameters,
         sympy=expr,
-        latex=sympy.latex(expr),
+        latex=_latex(expr),
         tree=tree,
     )
+
+
+def _check_written_out(canonical: str, variables: tuple[str, ...]) -> None:
+    """Hold the canonical text to the limits the typed text met.
+
+    Pages parse `ParsedExpression.text` again (ui/cached.py), so it must always be
+    accepted, yet writing out `2x` as `2*x`, `x^2` as `x**2` or `--x` as `-(-x)` makes
+    it longer and, for negations, deeper. An expression is therefore accepted only if
+    it is within the limits both as typed and written out in full; then every
+    accepted text's canonical text parses back to itself (it is its own canonical text).
+
+    Raises:
+        ExpressionError: with no position (the whole expression is too long or deep).
+    """
+    if len(canonical) > MAX_LENGTH:
+        raise ExpressionError(
+            f"Written out in full (2*x for 2x, x**2 for x^2) the expression is "
+            f"{len(canonical):,} characters long; the limit is {MAX_LENGTH}. Shorten it.",
+            None,
+        )
+    try:
+        Parser(tokenize(canonical), variables).parse()
+    except ExpressionError as error:
+        message = error.message[0].lower() + error.message[1:]
+        raise ExpressionError(f"Written out in full, {message}", None) from None
+
+
+def _latex(expr: sympy.Expr) -> str:
+    """`sympy.latex(expr)`, without the one step of it whose cost has no bound.
+
+    To split a product into a fraction, SymPy's printer asks of every factor with a
+    negative symbolic exponent whether that exponent is constant
+    (`fraction(exact=True)` -> `is_constant()`), and that simplifies it: a nested
+    exponent (x^-max(1, x^-2x) in a product) took minutes, or raised ValueError. Such
+    factors are marked unevaluated first; they then print as they are, in the
+    numerator, which is what SymPy prints whenever the answer is "not constant".
+    """
+    risky = {
+        factor
+        for node in sympy.preorder_traversal(expr)
+        if node.is_Mul
+        for factor in node.args
+        if _has_negative_symbolic_exponent(factor)
+    }
+    if risky:
+        with sympy.evaluate(False):
+            expr = expr.xreplace({factor: sympy.UnevaluatedExpr(factor) for factor in risky})
+    return sympy.latex(expr)
+
+
+def _has_negative_symbolic_exponent(factor: sympy.Expr) -> bool:
+    if not (factor.is_Pow or isinstance(factor, sympy.exp)):
+        return False
+    exponent = factor.as_base_exp()[1]
+    return bool(exponent.free_symbols) and exponent.is_negative is True
 
 
 def _names(node: Node) -> set[str]:
@@ -173,137 +235,3 @@ _SYMPY_COMPARISONS = {
     "==": sympy.Eq,
     "!=": sympy.Ne,
 }
-
-
-def _integer_exponent(node: Node) -> int | None:
-    sign = 1
-    if isinstance(node, Negate):
-        sign, node = -1, node.operand
-    if isinstance(node, Number) and isinstance(node.value, int) and node.value <= MAX_INTEGER_POWER:
-        return sign * node.value
-    return None
-
-
-class _Operations(NamedTuple):
-    constant: Callable  # (value, env) -> array or scalar
-    add: Callable
-    sub: Callable
-    mul: Callable
-    div: Callable
-    neg: Callable
-    power: Callable
-    function: Callable  # name -> callable
-    maximum: Callable
-    minimum: Callable
-    select: Callable  # (condition, if_true, if_false)
-    compare: dict  # operator -> callable
-
-
-def _numpy_operations() -> _Operations:
-    return _Operations(
-        constant=lambda value, _env: value,
-        add=np.add,
-        sub=np.subtract,
-        mul=np.multiply,
-        div=np.divide,
-        neg=np.negative,
-        power=np.power,
-        function=functions.numpy_function,
-        maximum=np.maximum,
-        minimum=np.minimum,
-        select=np.where,
-        compare={"<": np.less, "<=": np.less_equal, ">": np.greater,
-                 ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal},
-    )  # fmt: skip
-
-
-def _jax_operations() -> _Operations:
-    # `lax` primitives on arrays of one shape, never jitted `jnp` wrappers: see
-    # core.language.functions for why Taylor mode needs this.
-    from jax import lax
-
-    return _Operations(
-        constant=lambda value, env: lax.full_like(env[REFERENCE], value),
-        add=lax.add,
-        sub=lax.sub,
-        mul=lax.mul,
-        div=lax.div,
-        neg=lax.neg,
-        power=lax.pow,
-        function=functions.jax_function,
-        maximum=lax.max,
-        minimum=lax.min,
-        select=lax.select,
-        compare={"<": lax.lt, "<=": lax.le, ">": lax.gt, ">=": lax.ge, "==": lax.eq,
-                 "!=": lax.ne},
-    )  # fmt: skip
-
-
-REFERENCE = ""  # env key of an array whose shape and dtype constants take (JAX only)
-
-
-def _integer_power(base: Callable, n: int, ops: _Operations) -> Callable:
-    """x**n by repeated squaring with multiplications only: exact for negative x."""
-
-    def power(env):
-        x = base(env)
-        result, square, m = None, x, abs(n)
-        while m:
-            if m & 1:
-                result = square if result is None else ops.mul(result, square)
-            m >>= 1
-            if m:
-                square = ops.mul(square, square)
-        if result is None:
-            return ops.constant(1.0, env)
-        return ops.div(ops.constant(1.0, env), result) if n < 0 else result
-
-    return power
-
-
-def build_function(node: Node, library: str) -> Callable[[Mapping[str, object]], object]:
-    """Compile a tree into nested closures over NumPy or JAX operations.
-
-    Args:
-        node: the validated tree.
-        library: "numpy" or "jax". A JAX function's env must also map `REFERENCE`
-            to an array of the output's shape (constants are built like it).
-    """
-    ops = _jax_operations() if library == "jax" else _numpy_operations()
-    return _build(node, ops)
-
-
-def _build(node: Node, ops: _Operations) -> Callable:
-    if isinstance(node, Number | Constant):
-        value = float(node.value) if isinstance(node, Number) else functions.CONSTANTS[node.name][1]
-        return lambda env: ops.constant(value, env)
-    if isinstance(node, Symbol):
-        name = node.name
-        return lambda env: env[name]
-    if isinstance(node, Call):
-        function, argument = ops.function(node.function), _build(node.argument, ops)
-        return lambda env: function(argument(env))
-    if isinstance(node, Negate):
-        operand = _build(node.operand, ops)
-        return lambda env: ops.neg(operand(env))
-    if isinstance(node, MultiCall):
-        arguments = [_build(argument, ops) for argument in node.arguments]
-        operation = {"max": ops.maximum, "min": ops.minimum, "where": ops.select}[node.function]
-        return lambda env: operation(*(argument(env) for argument in arguments))
-    if isinstance(node, Compare):
-        left, right = _build(node.left, ops), _build(node.right, ops)
-        comparison = ops.compare[node.operator]
-        return lambda env: comparison(left(env), right(env))
-    left = _build(node.left, ops)
-    if node.operator == "^" and (n := _integer_exponent(node.right)) is not None:
-        return _integer_power(left, n, ops)
-    right = _build(node.right, ops)
-    operation = {"+": ops.add, "-": ops.sub, "*": ops.mul, "/": ops.div, "^": ops.power}[
-        node.operator
-    ]
-    return lambda env: operation(left(env), right(env))
-
-
-@functools.lru_cache(maxsize=256)
-def _numpy_function(tree: Node) -> Callable:
-    return build_function(tree, "numpy")

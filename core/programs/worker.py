@@ -27,8 +27,8 @@ import numpy as np
 from pebble import ProcessExpired, ProcessPool
 
 from core.errors import BudgetExceeded
+from core.programs.interpreter import program_function
 from core.programs.parser import Program, parse_program
-from core.programs.rewrite import program_function
 
 BUDGET_SECONDS = 5.0
 # Eager `jax.grad` costs 2-20 ms a point for the gallery's programs (measured here), so
@@ -205,5 +205,15 @@ def program_report(program: Program, xs, budget: float | None = None) -> Program
             f"This program takes longer than {budget:g} s to differentiate on "
             f"{len(xs)} points — use fewer or shorter loops."
         ) from None
-    except (MemoryError, ProcessExpired):
+    except MemoryError:
         raise BudgetExceeded("This program needs more memory than its budget allows.") from None
+    except ProcessExpired as error:  # the worker itself ended: say so, not "memory"
+        how = (
+            f"killed by signal {-error.exitcode}"
+            if (error.exitcode or 0) < 0
+            else (f"exit code {error.exitcode}")
+        )
+        raise BudgetExceeded(
+            f"This program was not run to the end: its worker process stopped mid-request "
+            f"({how}: killed from outside, or crashed). Try again."
+        ) from None

@@ -7,8 +7,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.plotting import figure_from_traces, masked
-from core.regression.linear import LinearFits, LossGrid, PolynomialComparison
-from core.regression.logistic import LogisticComparison, PerExampleTable, decision_boundary
+from core.regression.line_fit import LinearFits, LossGrid
+from core.regression.logistic import LogisticComparison, decision_boundary
+from core.regression.per_example import PerExampleTable
+from core.regression.polynomial import PolynomialComparison
 
 DATA_COLOUR = "#7F7F7F"
 TRUTH_COLOUR = "#1F1F1F"
@@ -17,6 +19,7 @@ FIXED_COLOUR = "#D55E00"
 BB_COLOUR = "#0072B2"
 CLASS_COLOURS = ("#E69F00", "#56B4E9")
 FLOOR = 1e-17  # an excess loss of exactly 0 would be log(0): it is drawn here instead
+MARKED_ITERATIONS = 60  # a loss history shorter than this marks every iteration
 _LAYOUT = {
     "legend": {"orientation": "h", "y": -0.2},
     "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
@@ -34,8 +37,28 @@ def _points(x, y, name: str, colour: str, **marker) -> dict:
             "marker": {"color": colour, "size": 6, **marker}}  # fmt: skip
 
 
-def _excess(losses: np.ndarray, best: float) -> np.ndarray:
-    return np.maximum(np.asarray(losses) - best, FLOOR)
+def _excess_loss_figure(
+    curves: list[tuple[str, np.ndarray, float, str]],
+    y_title: str,
+    title: str,
+    uirevision: str,
+    markers: bool = True,
+) -> go.Figure:
+    """L_k − L* per iteration on a log axis, a trace for each (name, losses, L*, colour).
+
+    The ticks are powers of ten (10⁻⁶), as a mathematician reads them, not Plotly's SI
+    prefixes (1µ). With `markers`, a short history also marks each iteration.
+    """
+    traces = [
+        _line(np.arange(len(losses)), np.maximum(np.asarray(losses) - best, FLOOR), name,
+              colour, mode="lines+markers" if markers and len(losses) < MARKED_ITERATIONS
+              else "lines")
+        for name, losses, best, colour in curves
+    ]  # fmt: skip
+    return figure_from_traces(
+        traces, xaxis_title="iteration", title={"text": title}, uirevision=uirevision,
+        yaxis={"type": "log", "exponentformat": "power", "title": {"text": y_title}}, **_LAYOUT,
+    )  # fmt: skip
 
 
 def line_fit_figure(fits: LinearFits) -> go.Figure:
@@ -59,16 +82,11 @@ def line_fit_figure(fits: LinearFits) -> go.Figure:
 
 def loss_history_figure(fits: LinearFits) -> go.Figure:
     """L(θ_k) − L(θ*) per iteration on a log axis; the loss itself would flatten at L(θ*)."""
-    traces = [
-        _line(np.arange(len(result.losses)), _excess(result.losses, fits.closed_form_loss),
-              name, colour, mode="lines+markers" if len(result.losses) < 60 else "lines")
-        for name, result, colour in (("fixed step", fits.fixed, FIXED_COLOUR),
-                                     ("Barzilai–Borwein", fits.bb, BB_COLOUR))
-    ]  # fmt: skip
-    return figure_from_traces(
-        traces, xaxis_title="iteration", yaxis_title="loss − closed-form loss",
-        yaxis_type="log", title={"text": "Loss per iteration"}, uirevision="regression-loss",
-        **_LAYOUT,
+    best = fits.closed_form_loss
+    return _excess_loss_figure(
+        [("fixed step", fits.fixed.losses, best, FIXED_COLOUR),
+         ("Barzilai–Borwein", fits.bb.losses, best, BB_COLOUR)],
+        "loss − closed-form loss", "Loss per iteration", "regression-loss",
     )  # fmt: skip
 
 
@@ -123,15 +141,12 @@ def polynomial_figure(comparison: PolynomialComparison) -> go.Figure:
 
 def polynomial_loss_figure(comparison: PolynomialComparison) -> go.Figure:
     """Loss above polyfit's per iteration: on scaled x it falls away, on raw x it stalls."""
-    traces = [
-        _line(np.arange(len(fit.descent.losses)), _excess(fit.descent.losses, fit.reference_loss),
-              name, colour)
-        for name, fit, colour in (("raw x", comparison.raw, FIXED_COLOUR),
-                                  ("x scaled to [−1, 1]", comparison.scaled, BB_COLOUR))
-    ]  # fmt: skip
-    return figure_from_traces(
-        traces, xaxis_title="iteration", yaxis_title="loss − polyfit's loss", yaxis_type="log",
-        title={"text": "Loss per iteration"}, uirevision="regression-polynomial-loss", **_LAYOUT,
+    raw, scaled = comparison.raw, comparison.scaled
+    return _excess_loss_figure(
+        [("raw x", raw.descent.losses, raw.reference_loss, FIXED_COLOUR),
+         ("x scaled to [−1, 1]", scaled.descent.losses, scaled.reference_loss, BB_COLOUR)],
+        "loss − polyfit's loss", "Loss per iteration", "regression-polynomial-loss",
+        markers=False,
     )  # fmt: skip
 
 
@@ -168,16 +183,12 @@ def logistic_figure(comparison: LogisticComparison, iteration: int, method: str 
 
 def logistic_loss_figure(comparison: LogisticComparison) -> go.Figure:
     """L(w_k) − L(w_BFGS) per iteration for Newton and gradient descent, log axis."""
-    traces = [
-        _line(np.arange(len(fit.losses)), _excess(fit.losses, comparison.bfgs.loss), name,
-              colour, mode="lines+markers" if len(fit.losses) < 60 else "lines")
-        for name, fit, colour in (("Newton", comparison.newton, BB_COLOUR),
-                                  ("gradient descent", comparison.gradient_descent, FIXED_COLOUR))
-    ]  # fmt: skip
-    return figure_from_traces(
-        traces, xaxis_title="iteration", yaxis_title="loss − BFGS's loss", yaxis_type="log",
-        title={"text": "Negative log-likelihood per iteration"},
-        uirevision="regression-logistic-loss", **_LAYOUT,
+    best = comparison.bfgs.loss
+    return _excess_loss_figure(
+        [("Newton", comparison.newton.losses, best, BB_COLOUR),
+         ("gradient descent", comparison.gradient_descent.losses, best, FIXED_COLOUR)],
+        "loss − BFGS's loss", "Negative log-likelihood per iteration",
+        "regression-logistic-loss",
     )  # fmt: skip
 
 

@@ -26,85 +26,30 @@ import numpy as np
 import scipy.optimize
 from jax import lax
 
-from core.regression.linear import DescentResult, StepRule, gradient_descent
+from core.regression.gradient_descent import DescentResult, StepRule, gradient_descent
+from core.regression.samples import ClassData
 
 DEFAULT_LAM = 1e-3
 ARMIJO = 1e-4  # sufficient decrease: L(w + td) ≤ L(w) + ARMIJO · t ∇Lᵀd (Nocedal & Wright 3.1)
 MAX_HALVINGS = 40
 
 
-class ClassData(NamedTuple):
-    """Points (n, 2), labels (n,) in {0, 1}, and the blob centres (2, 2) when simulated."""
-
-    points: np.ndarray
-    labels: np.ndarray
-    centres: np.ndarray | None = None
-
-
-def two_blobs(
-    n_per_class: int = 40, separation: float = 3.0, spread: float = 1.0, seed: int = 0
-) -> ClassData:
-    """Two Gaussian blobs, N(±(separation/2)(1, 1)/√2, spread² I), from `jax.random.key(seed)`.
-
-    Raises:
-        ValueError: for fewer than 2 points a class, or a separation or spread that is
-            negative or not finite.
-    """
-    if int(n_per_class) != n_per_class or n_per_class < 2:
-        raise ValueError(f"Give each class at least 2 points (got {n_per_class}).")
-    if not (math.isfinite(separation) and math.isfinite(spread)) or separation < 0 or spread <= 0:
-        raise ValueError("The separation must be ≥ 0 and the spread > 0, both finite.")
-    direction = np.array([1.0, 1.0]) / math.sqrt(2)
-    centres = np.stack([-0.5 * separation * direction, 0.5 * separation * direction])
-    noise = np.asarray(jax.random.normal(jax.random.key(seed), (2, int(n_per_class), 2)))
-    points = (centres[:, None, :] + spread * noise).reshape(-1, 2)
-    labels = np.repeat([0.0, 1.0], int(n_per_class))
-    return ClassData(points, labels, centres)
-
-
-def class_data(points, labels) -> ClassData:
-    """Uploaded points and labels, validated.
-
-    Raises:
-        ValueError: unless points is (n, 2) and finite, and labels n values of 0 and 1
-            with both classes present.
-    """
-    points, labels = np.asarray(points, dtype=np.float64), np.asarray(labels, dtype=np.float64)
-    if points.ndim != 2 or points.shape[1] != 2 or labels.shape != (len(points),):
-        raise ValueError(
-            f"Give points as (n, 2) and n labels (got {points.shape}, {labels.shape})."
-        )
-    if not np.isfinite(points).all() or not np.isin(labels, (0.0, 1.0)).all():
-        raise ValueError("Points must be finite and every label 0 or 1.")
-    if len(np.unique(labels)) < 2:
-        raise ValueError("Both classes are needed: some labels must be 0 and some 1.")
-    return ClassData(points, labels)
-
-
-def per_example_loss(weights: jax.Array, point: jax.Array, label: jax.Array, lam=DEFAULT_LAM):
-    """ℓ(w; p, y) = −y log σ(z) − (1 − y) log σ(−z) + (λ/2)‖w‖², z = w₀ + w₁p₁ + w₂p₂."""
-    z = weights[0] + weights[1:] @ point
-    nll = -(label * jax.nn.log_sigmoid(z) + (1 - label) * jax.nn.log_sigmoid(-z))
-    return nll + 0.5 * lam * weights @ weights
+def cross_entropy(z: jax.Array, labels: jax.Array) -> jax.Array:
+    """−y log σ(z) − (1 − y) log σ(−z) for each logit z and label y, never taking log(0)."""
+    return -(labels * jax.nn.log_sigmoid(z) + (1 - labels) * jax.nn.log_sigmoid(-z))
 
 
 def negative_log_likelihood(weights, points, labels, lam=DEFAULT_LAM) -> jax.Array:
-    """L(w) = mean ℓᵢ(w): the mean of `per_example_loss`, so its gradients average to ∇L."""
+    """L(w) = mean ℓᵢ(w): the mean of `per_example_loss` (`core.regression.per_example`),
+    so its gradients average to ∇L."""
     z = weights[0] + points @ weights[1:]
-    nll = -(labels * jax.nn.log_sigmoid(z) + (1 - labels) * jax.nn.log_sigmoid(-z))
-    return jnp.mean(nll) + 0.5 * lam * weights @ weights
+    return jnp.mean(cross_entropy(z, labels)) + 0.5 * lam * weights @ weights
 
 
 nll_gradient = jax.jit(jax.grad(negative_log_likelihood))
 nll_hessian = jax.jit(jax.hessian(negative_log_likelihood))
 _nll_value = jax.jit(negative_log_likelihood)
 _nll_value_and_grad = jax.value_and_grad(negative_log_likelihood)
-_per_example_gradients = jax.jit(jax.vmap(jax.grad(per_example_loss), in_axes=(None, 0, 0, None)))
-
-
-def per_example_gradients(weights, points, labels, lam: float = DEFAULT_LAM) -> np.ndarray:
-    """∇ℓᵢ(w) for every example, (n, 3): `vmap(grad(per_example_loss))` over the data."""
-    return np.asarray(_per_example_gradients(jnp.asarray(weights), points, labels, lam))
 
 
 class NewtonState(NamedTuple):
@@ -278,40 +223,6 @@ def fit_bfgs(data: ClassData, lam: float = DEFAULT_LAM, gtol: float = 1e-10) -> 
     )  # fmt: skip
     return ScipyFit(result.x, float(result.fun), int(result.nit), bool(result.success),
                     str(result.message))  # fmt: skip
-
-
-class PerExampleTable(NamedTuple):
-    """Per-example gradients at some weights for a few points, and the check on all of them.
-
-    Attributes:
-        indices: which examples (the largest gradients first).
-        points, labels, probabilities: those examples, and σ(z) for each.
-        gradients: (m, 3) ∇ℓᵢ(w) for them.
-        mean_gradient: the mean of ∇ℓᵢ over every example.
-        full_gradient: ∇L(w) from `jax.grad` of the whole loss: equal to mean_gradient.
-    """
-
-    indices: np.ndarray
-    points: np.ndarray
-    labels: np.ndarray
-    probabilities: np.ndarray
-    gradients: np.ndarray
-    mean_gradient: np.ndarray
-    full_gradient: np.ndarray
-
-
-def per_example_table(
-    data: ClassData, weights, lam: float = DEFAULT_LAM, count: int = 5
-) -> PerExampleTable:
-    """The `count` examples that pull hardest on w, by ‖∇ℓᵢ(w)‖."""
-    weights = np.asarray(weights, dtype=np.float64)
-    gradients = per_example_gradients(weights, data.points, data.labels, lam)
-    order = np.argsort(-np.linalg.norm(gradients, axis=1), kind="stable")[: max(int(count), 0)]
-    z = weights[0] + data.points[order] @ weights[1:]
-    return PerExampleTable(
-        order, data.points[order], data.labels[order], 1 / (1 + np.exp(-z)), gradients[order],
-        gradients.mean(axis=0), np.asarray(nll_gradient(weights, data.points, data.labels, lam)),
-    )  # fmt: skip
 
 
 class LogisticComparison(NamedTuple):

@@ -125,3 +125,33 @@ def test_a_copied_link_reopens_the_same_view(page: Page, app_url, artifacts):
     assert _latex_sources(second) == latex
     assert _first_trace_y(second) == data
     second.screenshot(path=str(artifacts / "explorer-shared-link.png"), full_page=True)
+
+
+def test_every_method_formula_and_panel_is_whole_on_screen(page: Page, app_url, artifacts):
+    """The default example: each order in its own panel, nothing cut off at the right."""
+    _open(page, app_url)
+    expect(page.locator(".katex-display")).to_have_count(5, timeout=LOAD_TIMEOUT)
+    _settle(page)
+    methods = page.get_by_test_id("stButtonGroup")
+    box = methods.bounding_box()
+    for name in ("AD (JAX)", "Symbolic (SymPy)", "Finite differences"):
+        pill = methods.get_by_role("button", name=name)
+        expect(pill).to_be_visible()
+        pill_box = pill.bounding_box()
+        assert pill_box["x"] + pill_box["width"] <= box["x"] + box["width"] + 1, name
+        assert pill.evaluate("b => b.scrollWidth <= b.clientWidth"), name
+    displays = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.katex-display')).map("
+        "d => [d.scrollWidth, d.clientWidth, getComputedStyle(d).overflowX])"
+    )
+    for scroll_width, width, overflow in displays:
+        assert overflow == "auto"  # a formula wider than its column scrolls
+        assert scroll_width <= width + 4  # and the default example's are wrapped to fit
+    axes = page.evaluate(
+        "() => { const p = document.querySelector('.js-plotly-plot');"
+        " return ['yaxis', 'yaxis2', 'yaxis3', 'yaxis4', 'yaxis5'].map("
+        "k => p._fullLayout[k] && p._fullLayout[k].range[1] - p._fullLayout[k].range[0]); }"
+    )
+    assert all(axes)
+    assert axes[4] > 50 * axes[0]  # f⁗ on its own scale, f still readable on its own
+    page.screenshot(path=str(artifacts / "explorer-panels.png"), full_page=True)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_typing_relu_updates_the_kink_panel(page: Page, app_url, artifacts):
-    open_from_sidebar(page, app_url, "Kinks, programs and interpolation")
+    open_from_sidebar(page, app_url, "Kinks and programs")
     _settle(page)
     page.wait_for_function(f"() => {{ {FIRST_TRACE_Y} return y && y.length > 0; }}")
     before = _first_trace_y(page)

@@ -33,6 +33,7 @@ from core.data.samples import (
     sample_function,
     sample_grid,
 )
+from core.data.figures import sweep_figure
 from core.data.sweeps import SAMPLE_COUNTS, noise_floor, noise_sweep, spacing_sweep
 
 COUNTS = (40, 80, 160, 320, 640)
@@ -313,3 +314,14 @@ def test_uploaded_data_have_no_truth_column_and_no_edge_table():
     estimates = estimate_all(read_csv(ROWS.encode()), ["gradient1"])
     assert derivatives_csv(estimates).splitlines()[0] == "x,y,gradient1"
     assert edge_errors(estimates) == []
+
+
+def test_sweep_axes_label_one_tick_per_decade():
+    # Plotly's default log ticks over 1.7 decades read "9 8 7 6 5 4 3": unreadable.
+    parsed = parse_expression("sin(x)")
+    sweep = spacing_sweep(parsed, "gradient2", Settings(), 1e-2, SPAN)
+    layout = sweep_figure([sweep], "spacing").layout
+    for axis in (layout.xaxis, layout.yaxis):
+        assert axis.type == "log"
+        assert axis.dtick == 1
+        assert axis.exponentformat == "power"

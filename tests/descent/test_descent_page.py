@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import optimize
 from streamlit.testing.v1 import AppTest
 
 from core.descent.surfaces import SURFACE_NAMES
@@ -43,7 +44,25 @@ def _paths(at: AppTest) -> dict[str, int]:
 def test_default_view_draws_every_chosen_optimizer(descent):
     assert set(_paths(descent)) == {"gd", "momentum", "adam", "newton", "BFGS", "Nelder-Mead"}
     assert descent.dataframe[0].value.shape[0] == 6
-    assert descent.dataframe[1].value.shape[0] == 4  # BFGS and Nelder-Mead, each both ways
+    assert descent.dataframe[1].value.shape[0] == 2  # BFGS both ways (Nelder-Mead has no gradient)
+    table = descent.dataframe[0].value
+    assert list(table.columns[:5]) == ["optimizer", "nit", "nfev", "njev", "nhev"]
+
+
+def test_scipy_rows_show_scipys_own_counts(descent):
+    descent.selectbox(key="descent_surface").set_value("rosenbrock").run()
+    compared = descent.dataframe[1].value.set_index("method")
+    # SciPy run here directly on a NumPy Rosenbrock (the numbers a notebook prints).
+    start = np.array([-1.2, 1.0])
+    differenced = optimize.minimize(optimize.rosen, start, method="BFGS")
+    exact = optimize.minimize(optimize.rosen, start, method="BFGS", jac=optimize.rosen_der)
+    row = compared.loc["BFGS (finite differences)"]
+    assert (row["nit"], row["nfev"], row["njev"]) == (differenced.nit, differenced.nfev,
+                                                      differenced.njev)  # fmt: skip
+    row = compared.loc["BFGS (JAX gradient)"]
+    assert (row["nit"], row["nfev"], row["njev"]) == (exact.nit, exact.nfev, exact.njev)
+    assert any("2 more values of f per gradient (one per coordinate" in c.value
+               for c in descent.caption)  # fmt: skip
 
 
 @pytest.mark.parametrize("name", SURFACE_NAMES)

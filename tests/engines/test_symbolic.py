@@ -6,15 +6,22 @@ tests check that it keeps serving after a worker is killed.
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
 import time
+import types
 
+import mpmath
 import numpy as np
 import pytest
 import sympy
 
 from core import BudgetExceeded, parse_expression
 from core.engines import symbolic as core_symbolic
-from core.engines.symbolic import ordinal, symbolic_derivatives, symbolic_report
+from core.engines import symbolic_worker
+from core.engines.symbolic import ordinal, run_in_worker, symbolic_derivatives, symbolic_report
 from core.engines.symbolic_worker import LATEX_LIMIT, TERMS_SHOWN, evaluate, short_latex
 
 TOWER = "x^x^x^x^x"  # its derivatives swell past any budget long before order 10
@@ -126,6 +133,92 @@ def test_evaluate_broadcasts_a_constant_to_the_grid():
     np.testing.assert_array_equal(evaluate(sympy.Integer(6), [x], [np.zeros(4)]), np.full(4, 6.0))
 
 
+# -- piecewise-constant pieces: floor, ceil, sign of a composite argument ---------------
+
+# f, points inside its domain and away from its jumps (where f is locally constant).
+STEPS = [
+    # ceil(atan(x^1.5)) jumps where atan(x^1.5) = 1, at x = tan(1)^(2/3) = 1.35...
+    ("ceil(atan(x^1.5))", [0.2, 0.7, 1.2, 1.5, 3.0]),
+    # sign(1/asin(x/1.3)) = sign(x) on [-1.3, 1.3], jumping through a pole at 0
+    ("sign(1/asin(x/1.3))", [-1.2, -0.6, -0.1, 0.1, 0.6, 1.2]),
+    # floor(asin(x)) jumps at 0 and at sin(1) = 0.84...
+    ("floor(asin(x))", [-0.9, -0.4, 0.3, 0.7, 0.95]),
+    ("floor(x)", [-1.5, 0.5, 2.25]),
+    ("ceil(sin(x))", [-2.0, -0.5, 0.5, 2.0]),
+    ("sign(log(x))", [0.5, 2.0]),
+    ("sign(x^1.5 - 1)", [0.5, 2.0]),
+]
+
+
+def numpy_function(parsed):
+    return lambda xs: parsed.numpy({"x": xs})
+
+
+@pytest.mark.parametrize(("text", "points"), STEPS, ids=[text for text, _ in STEPS])
+def test_piecewise_constant_functions_have_derivative_zero_away_from_their_jumps(text, points):
+    """Every order 1..5 is 0 there, as finite differences of f (NumPy) also say."""
+    parsed = parse_expression(text)
+    xs = np.array(points)
+    result = symbolic_report(parsed, 5, xs)
+    assert result.message is None, result.message
+    for derivative in result.derivatives:
+        assert not derivative.has(sympy.Derivative, sympy.Subs), derivative
+    np.testing.assert_array_equal(result.values[0], numpy_function(parsed)(xs))
+    np.testing.assert_array_equal(result.values[1:], 0.0)
+    # the independent witness: f is locally constant there
+    f = numpy_function(parsed)
+    np.testing.assert_array_equal(f(xs + 1e-3) - f(xs - 1e-3), 0.0)
+
+
+def test_a_product_with_floor_keeps_floor_as_a_factor():
+    parsed = parse_expression("floor(x)*sin(x)")
+    x = parsed.symbols["x"]
+    result = symbolic_report(parsed, 2, np.array([0.5, 1.5, 2.5]))
+    assert result.message is None
+    assert result.derivatives[1] == sympy.floor(x) * sympy.cos(x)
+    assert result.derivatives[2] == -sympy.floor(x) * sympy.sin(x)
+
+
+def mpmath_derivative(function, point: float, order: int) -> float:
+    with mpmath.workdps(40):
+        return float(mpmath.diff(function, mpmath.mpf(point), order))
+
+
+# f, the same f written with mpmath by hand (the oracle), and points away from its kinks
+KINKED = [
+    ("abs(asin(x))", lambda u: abs(mpmath.asin(u)), [-0.8, -0.3, 0.2, 0.7]),
+    ("abs(x^1.5 - 0.5)", lambda u: abs(u**1.5 - 0.5), [0.3, 0.5, 0.9, 1.6]),
+    ("abs(log(x))", lambda u: abs(mpmath.log(u)), [0.4, 0.8, 1.3, 2.5]),
+    ("abs(1/asin(x/1.3))", lambda u: abs(1 / mpmath.asin(u / 1.3)), [-1.1, -0.4, 0.3, 1.2]),
+    ("max(asin(x), acos(x))", lambda u: max(mpmath.asin(u), mpmath.acos(u)), [-0.5, 0.3, 0.9]),
+    ("min(x^1.5, cos(x))", lambda u: min(u**1.5, mpmath.cos(u)), [0.2, 0.6, 1.2]),
+    ("where(asin(x) < 0.2, x^1.5, sin(x))",
+     lambda u: u**1.5 if mpmath.asin(u) < 0.2 else mpmath.sin(u), [0.1, 0.15, 0.4, 0.8]),
+    ("x*sign(log(x)) + abs(sin(x))", lambda u: u * mpmath.sign(mpmath.log(u)) + abs(mpmath.sin(u)),
+     [0.5, 1.5, 4.0]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "oracle", "points"), KINKED, ids=[k[0] for k in KINKED])
+def test_abs_max_min_where_of_composites_agree_with_mpmath(text, oracle, points):
+    parsed = parse_expression(text)
+    result = symbolic_report(parsed, 3, np.array(points))
+    assert result.message is None, result.message
+    for derivative in result.derivatives:
+        assert not derivative.has(sympy.Derivative, sympy.Subs, sympy.re, sympy.im), derivative
+    for order, row in enumerate(result.values):
+        expected = [mpmath_derivative(oracle, point, order) for point in points]
+        np.testing.assert_allclose(row, expected, rtol=1e-9, atol=1e-12, err_msg=f"order {order}")
+
+
+def test_abs_of_an_argument_not_provably_real_has_the_real_rule():
+    """d|asin x|/dx = sign(asin x)/sqrt(1 - x^2): no re(), im() or atan2."""
+    parsed = parse_expression("abs(asin(x))")
+    x = parsed.symbols["x"]
+    (_, first) = symbolic_derivatives(parsed, 1)
+    assert sympy.simplify(first - sympy.sign(sympy.asin(x)) / sympy.sqrt(1 - x**2)) == 0
+
+
 # -- the budget --------------------------------------------------------------------------
 
 
@@ -175,6 +268,115 @@ def test_the_pool_serves_normal_requests_right_after_a_budget_kill():
         result = symbolic_report(parse_expression("x^4"), 4, xs)
         assert result.message is None
         np.testing.assert_allclose(result.values[4], 24.0)
+
+
+# -- a worker out of memory, and a worker that died ------------------------------------
+# Module-level, so a worker can import them by name (it imports this module to run them).
+
+
+def allocate_beyond_the_cap(*_args):
+    """More address space than the worker's cap allows: MemoryError, in the worker."""
+    return len(bytearray(core_symbolic.MEMORY_BYTES + 1))
+
+
+def end_this_process(*_args):
+    """The worker process is killed mid-request, as the OOM killer or an operator would."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_run_in_worker_reports_the_memory_cap_and_the_worker_lives_on():
+    with pytest.raises(BudgetExceeded) as caught:
+        run_in_worker(allocate_beyond_the_cap, what="Simplifying")
+    assert caught.value.message == ("Simplifying needed more than the worker's memory cap (2 GiB).")
+    assert run_in_worker(symbolic_worker.ping) is True
+
+
+def test_run_in_worker_reports_a_worker_that_died_and_the_pool_replaces_it():
+    with pytest.raises(BudgetExceeded) as caught:
+        run_in_worker(end_this_process, what="Solving")
+    message = caught.value.message
+    assert message.startswith("Solving stopped: its worker process ended unexpectedly")
+    assert "killed by SIGKILL" in message
+    assert "memory" not in message
+    for _ in range(core_symbolic.WORKERS + 1):
+        assert run_in_worker(symbolic_worker.ping) is True
+
+
+def test_run_in_worker_raises_what_the_function_raised():
+    with pytest.raises(ZeroDivisionError):
+        run_in_worker(divmod, (1, 0))
+
+
+@pytest.mark.parametrize(
+    ("step", "says", "never_says"),
+    [
+        (allocate_beyond_the_cap, "too large to compute symbolically within the memory budget "
+         "(SymPy needed more than the worker's 2 GiB cap)", "stopped"),
+        (end_this_process, "was not computed: its SymPy worker process stopped mid-request "
+         "(killed by SIGKILL", "memory budget"),
+    ],
+    ids=["memory cap", "worker died"],
+)  # fmt: skip
+def test_report_says_what_happened_to_the_worker(monkeypatch, step, says, never_says):
+    # The step the report schedules is looked up at call time; the worker imports ours.
+    monkeypatch.setattr(symbolic_worker, "derivative_step", step)
+    result = symbolic_report(parse_expression("x^2"), 3, np.zeros(3))
+    assert result.derivatives == ()
+    assert result.message.startswith("The function ")
+    assert says in result.message
+    assert never_says not in result.message
+    assert STILL_SHOWN in result.message
+    monkeypatch.undo()
+    assert symbolic_report(parse_expression("x^2"), 2).message is None
+
+
+# -- workers never run the app ------------------------------------------------------------
+
+
+def test_workers_never_run_the_main_script_another_thread_has_set(tmp_path):
+    """Streamlit points `sys.modules["__main__"]` at the page script its thread runs.
+
+    A worker started meanwhile, from any thread, must not run that script (which here
+    leaves a mark and fails, as app.py failed in a worker).
+    """
+    mark = tmp_path / "the-script-ran"
+    script = tmp_path / "app_like.py"
+    script.write_text(f"open({str(mark)!r}, 'w').close()\nraise SystemExit('ran in a worker')\n")
+    script_main = types.ModuleType("__main__")
+    script_main.__file__ = str(script)
+    original = sys.modules["__main__"]
+    stop = threading.Event()
+
+    def script_thread():  # sets __main__ again and again, as each rerun does
+        while not stop.is_set():
+            sys.modules["__main__"] = script_main
+            stop.wait(0.0005)
+
+    answers = []
+
+    def fresh_pool_from_a_thread():
+        pool = core_symbolic._new_pool()
+        try:
+            for _ in range(3 * core_symbolic.WORKERS):
+                answers.append(pool.schedule(symbolic_worker.ping).result(timeout=60))
+                pool.schedule(end_this_process)  # a respawn each time, as after a kill
+        finally:
+            pool.stop()
+            pool.join()
+
+    holder = threading.Thread(target=script_thread)
+    holder.start()
+    try:
+        user = threading.Thread(target=fresh_pool_from_a_thread)
+        user.start()
+        user.join(timeout=300)
+    finally:
+        stop.set()
+        holder.join()
+        sys.modules["__main__"] = original
+    assert not user.is_alive()
+    assert answers == [True] * (3 * core_symbolic.WORKERS)
+    assert not mark.exists()
 
 
 # -- text --------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 from core.explorer.examples import EXAMPLES
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+# What the page shows is checked, not how fast SymPy is on a loaded machine.
+pytestmark = pytest.mark.usefixtures("generous_symbolic_budget")
 
 
 def _app(**query) -> AppTest:
@@ -39,6 +41,29 @@ def test_default_view_has_charts_latex_and_device(app):
     assert len(_charts(app)) == 2
     assert len(app.latex) == 5  # f and four derivatives
     assert any("computed by JAX on" in caption.value for caption in app.caption)
+
+
+def test_every_method_is_a_whole_readable_option(app):
+    (methods,) = app.pills
+    assert methods.options == ["AD (JAX)", "Symbolic (SymPy)", "Finite differences"]
+    assert methods.value == methods.options
+
+
+def test_each_order_has_its_own_panel_by_default_and_can_share_one_axis(app):
+    app.text_input(key="explorer_expr").input("sin(x) − 2cos(3x)e^(−x²)").run()
+    app.slider(key="explorer_order").set_value(4).run()
+    assert app.toggle(key="explorer_panels").value is True
+    layout = _charts(app)[0]["layout"]
+    ranges = [layout[f"yaxis{s}"]["range"] for s in ("", "2", "3", "4", "5")]
+    # f stays within a few units, f⁗ reaches about ±400: each on its own scale
+    assert ranges[0][1] - ranges[0][0] < 10
+    assert ranges[4][1] - ranges[4][0] > 500
+    assert {trace["yaxis"] for trace in _charts(app)[0]["data"]} == {"y", "y2", "y3", "y4", "y5"}
+    app.toggle(key="explorer_panels").set_value(False).run()
+    _no_exception(app)
+    assert "yaxis2" not in _charts(app)[0]["layout"]
+    assert app.query_params["panels"] == "0"
+    app.toggle(key="explorer_panels").set_value(True).run()
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.label for e in EXAMPLES])
@@ -86,13 +111,13 @@ def test_changing_the_order_rerenders_the_chart(app):
 
 
 def test_methods_can_be_turned_off(app):
-    app.multiselect(key="explorer_methods").set_value(["AD (JAX)"]).run()
+    app.pills(key="explorer_methods").set_value(["AD (JAX)"]).run()
     _no_exception(app)
     names = [trace["name"] for trace in _charts(app)[0]["data"]]
     assert names
     assert all(name.endswith("AD") for name in names)
     assert not app.latex
-    app.multiselect(key="explorer_methods").set_value(
+    app.pills(key="explorer_methods").set_value(
         ["AD (JAX)", "Symbolic (SymPy)", "Finite differences"]
     ).run()
 
@@ -144,3 +169,58 @@ def test_the_code_behind_it_follows_the_expression(app):
     assert any("jnp.cos(x)" in code and "jet.jet" in code for code in codes)
     assert any("sp.cos(x)" in code and "sp.diff" in code for code in codes)
     assert any("np.cos(x)" in code and "weights" in code for code in codes)
+
+
+def test_no_symbolic_values_at_all_draws_both_charts(monkeypatch):
+    """With SymPy out of budget before f itself, the chart stays AD + FD (no duplicate id)."""
+    from core.engines import symbolic as core_symbolic
+
+    monkeypatch.setattr(core_symbolic, "BUDGET_SECONDS", 0.0)
+    at = _app(f="x^5 - 7x + 0.125")  # not cached by any other test
+    _no_exception(at)
+    assert len(_charts(at)) == 2
+    assert any("The function is too large" in info.value for info in at.info)
+
+
+def test_the_value_table_writes_infinity_and_undefined_readably():
+    at = _app(f="sqrt(x)", n="2", range="0,4", x0="0")
+    _no_exception(at)
+    table = at.dataframe[0].value
+    symbolic = dict(zip(table["order"], table["symbolic"], strict=True))
+    assert symbolic["f"] == "0"
+    assert symbolic["f′"] == "∞"  # 1 / (2 sqrt(0))
+    assert symbolic["f″"] == "−∞"
+    fd = dict(zip(table["order"], table["finite diff."], strict=True))
+    assert fd["f′"] == "undefined"  # a central difference reaches sqrt(−h)
+    assert any("∞, −∞: the value is infinite" in caption.value for caption in at.caption)
+
+
+def test_readable_number():
+    from ui.widgets import readable_number
+
+    assert readable_number(None, ".3g") == "—"
+    assert readable_number(float("inf"), ".3g") == "∞"
+    assert readable_number(float("-inf"), ".3g") == "−∞"
+    assert readable_number(float("nan"), ".3g") == "undefined"
+    assert readable_number(-0.125, ".3g") == "-0.125"
+
+
+def test_a_result_cut_short_by_the_budget_is_kept_briefly_then_retried(monkeypatch):
+    """On a busy server SymPy may run out of time; that must not stick to the view."""
+    from core.engines import symbolic as core_symbolic
+    from ui import cached
+
+    args = ("x^7 - x/3", 2, (-1.0, 1.0), 0.25, ())
+    monkeypatch.setattr(core_symbolic, "BUDGET_SECONDS", 0.0)
+    assert cached.symbolic(*args).message.startswith("The function is too large")
+    monkeypatch.undo()
+    # kept for INCOMPLETE_SECONDS: reruns meanwhile spend no new budget on it
+    assert cached.symbolic(*args).message.startswith("The function is too large")
+    cached._recent_symbolic.clear()  # as when INCOMPLETE_SECONDS have passed
+    complete = cached.symbolic(*args)
+    assert complete.message is None
+    assert len(complete.latex) == 3
+    # a complete result is kept for good
+    cached._recent_symbolic.clear()
+    monkeypatch.setattr(core_symbolic, "BUDGET_SECONDS", 0.0)
+    assert cached.symbolic(*args).message is None

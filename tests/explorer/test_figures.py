@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+import sympy
 
 from core import parse_expression
 from core.engines import symbolic as core_symbolic
 from core.explorer.derivatives import GRID_SIZE, numeric_view, symbolic_view, value_table
-from core.explorer.figures import derivative_figure, error_figure
+from core.explorer.figures import derivative_figure, error_figure, legend_height, panel_range
 from core.plotting import masked, order_name, robust_range
 
 XS = np.linspace(-2.0, 2.0, 121)
@@ -19,7 +20,8 @@ FD = {1: np.cos(XS) + 1e-8, 2: -np.sin(XS) - 1e-6}
 
 
 def traces_by_name(figure: go.Figure) -> dict:
-    return {trace.name: trace for trace in figure.data}
+    """Traces by their order and method, e.g. "f′ AD" (the legend shows "AD" under "f′")."""
+    return {f"{trace.legendgroup} {trace.name}": trace for trace in figure.data}
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -155,6 +157,100 @@ def test_derivative_figure_axes():
     assert figure.layout.yaxis.title.text == "value"
 
 
+def test_the_legend_is_grouped_by_order_and_one_click_toggles_an_order():
+    figure = derivative_figure(XS, [0, 1, 2], AD, SYMBOLIC, FD)
+    assert figure.layout.legend.groupclick == "togglegroup"
+    for order in (0, 1, 2):
+        name = order_name(order)
+        group = [trace for trace in figure.data if trace.legendgroup == name]
+        assert [trace.name for trace in group] == ["AD", "symbolic", "finite diff."][: len(group)]
+        assert group[0].legendgrouptitle.text == name  # the order is named once, above
+        assert all(trace.legendgrouptitle.text is None for trace in group[1:])
+        assert all(f"{name} {trace.name}" in trace.hovertemplate for trace in group)
+
+
+# Orders whose sizes differ a hundredfold, as f and f⁗ of the default example do.
+SCALES = np.array([1.0, 10.0, 400.0])
+SCALED = AD * SCALES[:, None]
+
+
+@pytest.mark.parametrize("panels", [False, True], ids=["one axis", "panels"])
+def test_every_method_is_drawn_per_order_in_both_layouts(panels):
+    figure = derivative_figure(XS, [0, 1, 2], AD, SYMBOLIC, FD, x0=0.5, panels=panels)
+    traces = traces_by_name(figure)
+    assert len(traces) == len(figure.data) == 8
+    np.testing.assert_array_equal(traces["f″ symbolic"].y, SYMBOLIC[2])
+    (shape,) = figure.layout.shapes
+    assert (shape.x0, shape.yref) == (0.5, "paper")  # through every panel
+
+
+def test_panels_give_each_order_its_own_row_and_y_range():
+    figure = derivative_figure(XS, [0, 1, 2], SCALED, None, None, panels=True)
+    layout = figure.layout
+    axes = [layout.yaxis, layout.yaxis2, layout.yaxis3]
+    for order, (trace, yaxis) in enumerate(zip(figure.data, axes, strict=True)):
+        suffix = "" if order == 0 else str(order + 1)
+        assert (trace.xaxis, trace.yaxis) == (f"x{suffix}", f"y{suffix}")
+        assert yaxis.title.text == order_name(order)
+        low, high = yaxis.range
+        assert low <= SCALED[order].min() < SCALED[order].max() <= high
+        assert high - low < 1.5 * np.ptp(SCALED[order])  # its own scale, not the largest
+    # rows top to bottom, not overlapping
+    domains = [axis.domain for axis in axes]
+    assert all(0 <= low < high <= 1 for low, high in domains)
+    assert domains[0][0] > domains[1][1]
+    assert domains[1][0] > domains[2][1]
+    # one x-axis in effect: matched, labelled once at the bottom
+    assert layout.xaxis2.matches == layout.xaxis3.matches == "x"
+    assert [layout.xaxis.showticklabels, layout.xaxis2.showticklabels,
+            layout.xaxis3.showticklabels] == [False, False, True]  # fmt: skip
+    assert layout.xaxis3.title.text == "x"
+    assert layout.height > derivative_figure(XS, [0], SCALED, panels=True).layout.height
+
+
+def test_one_axis_has_one_range_for_every_order():
+    figure = derivative_figure(XS, [0, 1, 2], SCALED)
+    assert {trace.yaxis for trace in figure.data} == {None}
+    low, high = figure.layout.yaxis.range
+    assert low <= SCALED.min()
+    assert high >= SCALED.max()
+
+
+def test_one_axis_keeps_a_narrow_deep_extremum_of_one_order_in_view():
+    """f⁗ of the default example dips to −400 over a few points; it stays on screen."""
+    x = sympy.Symbol("x")
+    f = sympy.sin(x) - 2 * sympy.cos(3 * x) * sympy.exp(-(x**2))
+    xs = np.linspace(-4, 4, 1000)
+    rows = np.stack([sympy.lambdify(x, sympy.diff(f, x, k))(xs) for k in range(5)])
+    assert rows[4].min() < -390
+    fd = {k: rows[k] for k in range(1, 5)}
+    drawn = [*rows, *rows[:3], *fd.values()]  # SymPy stopped after f″, as under load
+    assert robust_range(drawn)[0] > -300  # pooled, the dip looks like a pole
+    low, _ = derivative_figure(xs, list(range(5)), rows, rows[:3], fd).layout.yaxis.range
+    assert low <= rows[4].min()
+
+
+def test_the_figures_grow_with_their_legends_instead_of_scrolling_them():
+    many = np.stack([np.sin(XS + k) for k in range(8)])
+    fd = {k: many[k] for k in range(1, 8)}
+    assert legend_height(8, 3, per_row=4) == 2 * legend_height(4, 3, per_row=4)
+    for panels in (False, True):
+        few_orders = derivative_figure(XS, [0, 1], many, panels=panels).layout.height
+        more_orders = derivative_figure(XS, list(range(8)), many, panels=panels).layout.height
+        assert more_orders > few_orders
+    assert (
+        error_figure(XS, list(range(8)), many, many, fd).layout.height
+        > error_figure(XS, [0, 1], many, many, fd).layout.height
+    )
+
+
+def test_a_panel_of_an_order_that_is_exactly_zero_is_not_scaled_to_rounding():
+    assert panel_range([np.zeros(50)]) == [-1.0, 1.0]
+    assert panel_range([np.full(50, 24.0)]) == pytest.approx([21.6, 26.4])
+    assert panel_range([np.linspace(0, 1, 50)]) == robust_range([np.linspace(0, 1, 50)])
+    assert panel_range([np.array([np.nan])]) is None
+
+
 # -- error_figure ------------------------------------------------------------------------
 
 
@@ -182,6 +278,16 @@ def test_error_figure_falls_back_to_ad_where_symbolic_ran_out():
     np.testing.assert_allclose(trace.y, np.abs(FD[2] - AD[2]))
 
 
+def test_error_figure_is_grouped_by_order_and_writes_powers_of_ten():
+    figure = error_figure(XS, [1, 2], AD, SYMBOLIC, FD)
+    assert figure.layout.yaxis.exponentformat == "power"  # 10⁻⁶, not 1µ
+    assert figure.layout.legend.groupclick == "togglegroup"
+    assert [(t.legendgroup, t.name, t.legendgrouptitle.text) for t in figure.data] == [
+        ("f′", "|AD − symbolic|", "f′"), ("f′", "|FD − symbolic|", None),
+        ("f″", "|AD − symbolic|", "f″"), ("f″", "|FD − symbolic|", None),
+    ]  # fmt: skip
+
+
 def test_error_figure_without_symbolic_at_all():
     figure = error_figure(XS, [1, 2], AD, None, FD)
     assert set(traces_by_name(figure)) == {"f′ |FD − AD|", "f″ |FD − AD|"}
@@ -192,6 +298,18 @@ def test_error_figure_draws_exact_agreement_at_the_floor_not_zero():
     for trace in figure.data:
         assert np.all(trace.y == 1e-17), trace.name
         assert np.all(trace.y > 0)
+
+
+def test_error_figure_counts_equal_infinities_as_agreement():
+    """sqrt′(0) is +∞ by AD and by SymPy: they agree there (inf − inf alone is nan)."""
+    ad, symbolic = AD.copy(), SYMBOLIC.copy()
+    ad[1, 4] = symbolic[1, 4] = np.inf
+    ad[1, 5], symbolic[1, 5] = np.inf, 1.0
+    ad[1, 6] = np.nan
+    trace = traces_by_name(error_figure(XS, [1], ad, symbolic, None))["f′ |AD − symbolic|"]
+    assert trace.y[4] == 1e-17
+    assert np.isnan(trace.y[5])  # an infinite difference: masked out, not drawn
+    assert np.isnan(trace.y[6])
 
 
 def test_error_figure_masks_inf_errors():

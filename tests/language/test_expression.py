@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from core import ExpressionError, ParsedExpression, parse_expression
 from core.language import functions as core_functions
+from tests.language.limit_texts import near_limit_texts
 
 x = sympy.Symbol("x", real=True)
 t = sympy.Symbol("t", real=True)
@@ -275,9 +276,11 @@ def _texts():
     return st.recursive(_ATOMS, extend, max_leaves=8)
 
 
-@settings(max_examples=150, deadline=None)
-@given(_texts())
+@settings(max_examples=250, deadline=None)
+@given(st.one_of(_texts(), near_limit_texts()))
 def test_canonical_text_round_trips(text):
+    # Near the limits too (tests/language/limit_texts.py): the canonical text of every
+    # accepted text must be accepted, since pages parse it again.
     try:
         parsed = parse_expression(text)
     except ExpressionError as error:

@@ -167,6 +167,13 @@ BOMBS = [
     "(" * 5000 + "x" + ")" * 5000,
     " + ".join(["x"] * 50_000),
     "-" * 499 + "x",
+    # A textbook power of a function of a constant is a power of constants too.
+    "abs^99999999(9)",
+    "abs²(10^300)",
+    # Products and sums of powers that pass one by one: SymPy computes them exactly.
+    "*".join(["10^300"] * 15),
+    "/".join(["1"] + ["10^300"] * 15),
+    "+".join(["1/10^300"] * 2) + "*" + "*".join(["10^290"] * 12),
 ]
 
 

@@ -19,15 +19,11 @@ import pytest
 
 from core import BudgetExceeded, ExpressionError
 from core.programs import worker as worker
-from core.programs.parser import (
-    GALLERY,
-    MAX_LOOP_COUNT,
-    MAX_SOURCE_CHARS,
-    MAX_STEPS,
-    ProgramError,
-    parse_program,
-)
-from core.programs.rewrite import program_function, rewritten_source
+from core.programs.gallery import GALLERY
+from core.programs.interpreter import program_function
+from core.programs.parser import parse_program
+from core.programs.rules import MAX_LOOP_COUNT, MAX_SOURCE_CHARS, MAX_STEPS, ProgramError
+from core.programs.source_writer import rewritten_source
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STEP = 1e-5
@@ -56,6 +52,14 @@ def test_gallery_derivatives_match_finite_differences_and_formula(example):
     np.testing.assert_allclose(pointwise, exact, rtol=1e-12, atol=1e-12 * scale.max())
     np.testing.assert_allclose(vectorised, exact, rtol=1e-12, atol=1e-12 * scale.max())
     np.testing.assert_allclose(by_differences, exact, rtol=1e-7, atol=1e-7)
+
+
+@pytest.mark.parametrize("example", GALLERY, ids=lambda example: example.title)
+def test_gallery_derivative_text_names_f_prime_once(example):
+    # The page prints "Exact: <text>": a text that did not start with "f′(x) =", or a page
+    # that added its own, would read "f′(x) = f′(x) = …".
+    assert example.exact_derivative_text.startswith("f′(x) = ")
+    assert example.exact_derivative_text.count("f′(x)") == 1
 
 
 @pytest.mark.parametrize("example", GALLERY, ids=lambda example: example.title)
@@ -248,7 +252,8 @@ def test_hostile_programs_never_run_code_and_never_hang(tmp_path):
     # A subprocess with a timeout: a regression fails the test instead of hanging it.
     script = (
         "import json, sys\n"
-        "from core.programs.parser import parse_program, ProgramError\n"
+        "from core.programs.parser import parse_program\n"
+        "from core.programs.rules import ProgramError\n"
         "results = []\n"
         "for source in json.loads(sys.stdin.read()):\n"
         "    try:\n"
@@ -318,3 +323,22 @@ def test_slow_program_is_killed_at_its_budget_and_the_pool_recovers():
     np.testing.assert_allclose(
         report.vectorised_gradient, GALLERY[0].exact_derivative(np.linspace(-1, 1, 20))
     )
+
+
+class _ExpiredFuture:
+    def result(self, **_kwargs):
+        raise worker.ProcessExpired("Abnormal termination", code=-9, pid=1234)
+
+
+class _KilledPool:
+    def schedule(self, *_args, **_kwargs):
+        return _ExpiredFuture()
+
+
+def test_a_worker_that_died_is_not_reported_as_memory(monkeypatch):
+    monkeypatch.setattr(worker, "_get_pool", _KilledPool)
+    program = parse_program("return x**2")
+    with pytest.raises(BudgetExceeded, match="worker process stopped") as raised:
+        worker.program_report(program, [0.5, 1.0])
+    assert "memory" not in raised.value.message
+    assert "signal 9" in raised.value.message

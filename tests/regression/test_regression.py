@@ -1,4 +1,4 @@
-"""Regression by descent (`core.regression.linear`, `core.regression.logistic`) and its figures."""
+"""Regression by descent (`core.regression`: lines, polynomials, logistic) and its figures."""
 
 from __future__ import annotations
 
@@ -19,23 +19,16 @@ from core.regression.figures import (
     polynomial_figure,
     polynomial_loss_figure,
 )
-from core.regression.linear import (
+from core.regression.gradient_descent import gradient_descent
+from core.regression.line_fit import (
     analytic_gradient,
     closed_form,
-    compare_polynomial,
-    conditioning,
     contour_ranges,
     fit_line,
-    gradient_descent,
     loss_grid,
     mse_loss,
-    polyfit_reference,
-    regression_data,
-    simulate_curve,
-    simulate_line,
 )
 from core.regression.logistic import (
-    class_data,
     compare_logistic,
     decision_boundary,
     fit_bfgs,
@@ -43,8 +36,14 @@ from core.regression.logistic import (
     negative_log_likelihood,
     nll_gradient,
     nll_hessian,
-    per_example_gradients,
-    per_example_table,
+)
+from core.regression.per_example import per_example_gradients, per_example_table
+from core.regression.polynomial import compare_polynomial, conditioning, polyfit_reference
+from core.regression.samples import (
+    class_data,
+    regression_data,
+    simulate_curve,
+    simulate_line,
     two_blobs,
 )
 
@@ -179,7 +178,7 @@ def test_uploaded_samples_are_validated_with_advice(x, y, fragment):
      ({"max_iterations": -1}, "cap")],
 )  # fmt: skip
 def test_descent_arguments_are_validated(kwargs, fragment):
-    from core.regression.linear import _mse_value_and_grad
+    from core.regression.line_fit import _mse_value_and_grad
 
     options = {"step_size": 0.1, **kwargs}
     with pytest.raises(ValueError, match=fragment):
@@ -327,6 +326,22 @@ def test_linear_figures_carry_their_traces():
     np.testing.assert_allclose(path.data[1].x, fits.fixed.path[:, 0])
     assert path.data[-1].marker.symbol == "star"
     assert list(path.layout.xaxis.range) == [grid.alphas[0], grid.alphas[-1]]
+
+
+def test_loss_axes_read_as_powers_of_ten():
+    # Plotly's default SI prefixes (1µ, 1n, 1f) are not how a mathematician reads 10⁻⁶.
+    fits = fit_line(LINE, max_iterations=20)
+    figures = [
+        loss_history_figure(fits),
+        polynomial_loss_figure(compare_polynomial(simulate_curve(), degree=2, max_iterations=20)),
+        logistic_loss_figure(compare_logistic(BLOBS, max_iterations=20)),
+    ]
+    for figure in figures:
+        assert figure.layout.yaxis.type == "log"
+        assert figure.layout.yaxis.exponentformat == "power"
+    # A short history marks each iteration; the polynomial comparison draws lines only.
+    assert figures[0].data[0].mode == "lines+markers"
+    assert figures[1].data[0].mode == "lines"
 
 
 def test_polynomial_and_logistic_figures_carry_their_traces():

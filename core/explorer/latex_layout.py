@@ -1,0 +1,98 @@
+"""Long formulas broken into lines at their top-level + and −, to fit a narrow column.
+
+KaTeX never breaks a displayed formula, so a 4th derivative runs off the side of its
+column. SymPy's LaTeX writes a binary + or − with a space on each side; outside every
+brace and every \\left … \\right pair such an operator separates two terms of the sum.
+"""
+
+from __future__ import annotations
+
+import re
+
+LINE_WIDTH = 32  # characters as they appear on screen, about 340 px of KaTeX
+_COMMAND = re.compile(r"\\([a-zA-Z]+)")
+_NAMED = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "exp", "sinh", "cosh", "tanh",
+          "asin", "acos", "atan", "sign", "max", "min"}  # fmt: skip
+_SILENT = {"left", "right", "frac", "operatorname", "mathrm", "text", "quad", "cdot"}
+
+
+def top_level_terms(latex: str) -> list[str]:
+    """`latex` cut before each binary + or − at nesting depth 0.
+
+    The pieces joined again with " " give back `latex` exactly; every piece after the
+    first starts with "+ " or "- ".
+    """
+    pieces, start, depth, index = [], 0, 0, 0
+    while index < len(latex):
+        if latex.startswith(r"\left", index):
+            depth += 1
+            index += len(r"\left")
+            continue
+        if latex.startswith(r"\right", index):
+            depth -= 1
+            index += len(r"\right")
+            continue
+        char = latex[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif (
+            depth == 0
+            and char in "+-"
+            and index > start
+            and latex[index - 1] == " "
+            and latex[index + 1 : index + 2] == " "
+        ):
+            pieces.append(latex[start : index - 1])
+            start = index
+        index += 1
+    pieces.append(latex[start:])
+    return pieces
+
+
+def visible_width(latex: str) -> float:
+    """About how many characters wide `latex` looks once typeset.
+
+    Commands print as their name (\\sin), one symbol (\\pi, \\cdot) or nothing
+    (\\left); braces print nothing; exponents are smaller.
+    """
+
+    def command(match: re.Match) -> str:
+        name = match.group(1)
+        if name in _SILENT:
+            return " " if name in ("quad", "cdot") else ""
+        return name if name in _NAMED else "x"
+
+    text = _COMMAND.sub(command, latex)
+    exponents = sum(len(e) for e in re.findall(r"\^\{([^{}]*)\}", text))
+    plain = re.sub(r"[{}^_\s]", "", text)
+    return len(plain) - 0.4 * exponents + 0.5 * text.count(" ")
+
+
+def equation(left: str, right: str, width: int = LINE_WIDTH) -> str:
+    """`left = right`, on several aligned lines when it is wider than `width`.
+
+    Args:
+        left: the left-hand side, e.g. "f'(x)".
+        right: SymPy's LaTeX of the right-hand side.
+        width: visible characters per line.
+
+    Returns:
+        LaTeX for KaTeX's display mode; a single term wider than `width` keeps a line
+        of its own (the page lets such a line scroll).
+    """
+    terms = top_level_terms(right)
+    if len(terms) < 2 or visible_width(f"{left} = {right}") <= width:
+        return f"{left} = {right}"
+    lines, current = [], ""
+    budget = width - visible_width(f"{left} = ")
+    for term in terms:
+        candidate = f"{current} {term}" if current else term
+        if current and visible_width(candidate) > budget:
+            lines.append(current)
+            candidate = term
+        current = candidate
+    lines.append(current)
+    body = r" \\ &\quad ".join(lines)
+    return rf"\begin{{aligned}} {left} &= {body} \end{{aligned}}"

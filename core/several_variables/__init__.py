@@ -1,0 +1,1 @@
+"""Several variables (page 5): gradients, Jacobians forward and reverse, Hessians, JVP and VJP."""

@@ -1,0 +1,256 @@
+"""Derivatives of f of several variables at a point: gradient, Jacobian, Hessian, JVP, VJP.
+
+A parsed expression f: R^d -> R or a parsed vector function f: R^d -> R^m becomes a JAX
+function of the point p = (p_1, ..., p_d), ordered as the declared `variables`, and JAX's
+transformations do the rest, in float64:
+
+- gradient ∇f(p) = (∂f/∂x_1, ..., ∂f/∂x_d): `jax.grad` (one reverse sweep);
+- Jacobian J_ij = ∂f_i/∂x_j: `jax.jacfwd` builds it column by column from d JVPs,
+  `jax.jacrev` row by row from m VJPs: forward is cheaper when m >= d (tall),
+  reverse when m < d (wide); both give the same matrix;
+- Hessian H_ij = ∂²f/∂x_i∂x_j: `jax.jacfwd(jax.jacrev(f))`, forward over reverse;
+- JVP (f(p), J v): one forward sweep pushes a tangent v forward, J is never formed;
+- VJP (f(p), uᵀJ): one reverse sweep pulls a cotangent u back.
+
+Nothing is compiled: a new expression answers at once after JAX's primitives are warm
+(see core.engines.autodiff). Undefined derivatives (sqrt at 0) come back as inf or nan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from numpy.typing import ArrayLike
+
+from core.language.expression import ParsedExpression
+from core.language.vector import ParsedVector
+from core.several_variables.point_function import (
+    Function,
+    as_jax_function,
+    as_vector_function,
+    require_function,
+)
+
+MODES = {"forward": jax.jacfwd, "reverse": jax.jacrev}
+
+
+class ValueAndGradient(NamedTuple):
+    """f(p) and ∇f(p), as the lectures' `jax.value_and_grad` returns them."""
+
+    value: float
+    gradient: np.ndarray
+
+
+def gradient(
+    parsed: ParsedExpression, point: ArrayLike, params: Mapping[str, float] | None = None
+) -> np.ndarray:
+    """The gradient ∇f(p) = (∂f/∂x_1, ..., ∂f/∂x_d) of a scalar function, by `jax.grad`.
+
+    Args:
+        parsed: an expression of the variables (x_1, ..., x_d).
+        point: p, d numbers ordered as `parsed.variables`.
+        params: values of the parameters; missing ones are 1.0.
+
+    Returns:
+        float64 array of shape (d,).
+
+    Raises:
+        ValueError: for a vector function, a point of the wrong length or a bad parameter.
+
+    Example:
+        >>> from core import parse_expression
+        >>> gradient(parse_expression("x^2 + y", ("x", "y")), [2.0, 3.0]).tolist()
+        [4.0, 1.0]
+    """
+    return value_and_gradient(parsed, point, params).gradient
+
+
+def value_and_gradient(
+    parsed: ParsedExpression, point: ArrayLike, params: Mapping[str, float] | None = None
+) -> ValueAndGradient:
+    """f(p) and ∇f(p) in one reverse sweep (`jax.value_and_grad`); see `gradient`.
+
+    Example:
+        >>> from core import parse_expression
+        >>> result = value_and_gradient(parse_expression("x^2 + y", ("x", "y")), [2, 3])
+        >>> result.value, result.gradient.tolist()
+        (7.0, [4.0, 1.0])
+    """
+    require_function(parsed, "gradient", ParsedExpression)
+    p = _vector(point, len(parsed.variables), "point", _variables_phrase(parsed))
+    value, grad = jax.value_and_grad(as_jax_function(parsed, params))(p)
+    return ValueAndGradient(float(value), _numpy(grad))
+
+
+def jacobian(
+    f: Function,
+    point: ArrayLike,
+    mode: str = "forward",
+    params: Mapping[str, float] | None = None,
+) -> np.ndarray:
+    """The Jacobian J_ij = ∂f_i/∂x_j at p, by forward (`jacfwd`) or reverse (`jacrev`) mode.
+
+    Forward mode builds J from d Jacobian-vector products (one per column), reverse
+    mode from m vector-Jacobian products (one per row); the matrices agree to rounding.
+
+    Args:
+        f: a vector function of d variables with m components, or an expression (m = 1).
+        point: p, d numbers ordered as `f.variables`.
+        mode: "forward" (`jax.jacfwd`) or "reverse" (`jax.jacrev`).
+        params: values of the parameters; missing ones are 1.0.
+
+    Returns:
+        float64 array of shape (m, d).
+
+    Raises:
+        ValueError: for an unknown mode, a point of the wrong length or a bad parameter.
+
+    Example:
+        >>> from core.language.vector import parse_vector
+        >>> J = jacobian(parse_vector("[x^2*y, 5x + sin(y)]"), [0.5, 0.5], mode="reverse")
+        >>> J.round(8).tolist()
+        [[0.5, 0.25], [5.0, 0.87758256]]
+    """
+    require_function(f, "jacobian", ParsedExpression | ParsedVector)
+    if mode not in MODES:
+        raise ValueError(
+            f"mode must be 'forward' (jax.jacfwd) or 'reverse' (jax.jacrev), got {mode!r}."
+        )
+    p = _vector(point, len(f.variables), "point", _variables_phrase(f))
+    matrix = _numpy(MODES[mode](as_jax_function(f, params))(p))
+    return matrix.reshape(-1, p.shape[0])
+
+
+def hessian(
+    parsed: ParsedExpression, point: ArrayLike, params: Mapping[str, float] | None = None
+) -> np.ndarray:
+    """The Hessian H_ij = ∂²f/∂x_i∂x_j at p, by `jax.jacfwd(jax.jacrev(f))`.
+
+    Reverse mode gives the gradient in one sweep; forward mode over it gives its d
+    columns. H is symmetric wherever f is twice continuously differentiable.
+
+    Args:
+        parsed: an expression of the variables (x_1, ..., x_d).
+        point: p, d numbers ordered as `parsed.variables`.
+        params: values of the parameters; missing ones are 1.0.
+
+    Returns:
+        float64 array of shape (d, d).
+
+    Raises:
+        ValueError: for a vector function, a point of the wrong length or a bad parameter.
+
+    Example:
+        >>> from core import parse_expression
+        >>> rosenbrock = parse_expression("(1 - x)^2 + 100(y - x^2)^2", ("x", "y"))
+        >>> hessian(rosenbrock, [1, 1]).tolist()
+        [[802.0, -400.0], [-400.0, 200.0]]
+    """
+    require_function(parsed, "hessian", ParsedExpression)
+    p = _vector(point, len(parsed.variables), "point", _variables_phrase(parsed))
+    return _numpy(jax.jacfwd(jax.jacrev(as_jax_function(parsed, params)))(p))
+
+
+def jvp(
+    f: Function,
+    point: ArrayLike,
+    tangent: ArrayLike,
+    params: Mapping[str, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Push a tangent vector forward: (f(p), J(p) v) in one forward sweep (`jax.jvp`).
+
+    Args:
+        f: a vector function with m components of d variables (an expression counts
+            as m = 1).
+        point: p, d numbers ordered as `f.variables`.
+        tangent: v, d numbers: a direction in the input space.
+        params: values of the parameters; missing ones are 1.0.
+
+    Returns:
+        (f(p), J v): two float64 arrays of shape (m,).
+
+    Raises:
+        ValueError: for a point or tangent of the wrong length or a bad parameter.
+
+    Example:
+        >>> from core.language.vector import parse_vector
+        >>> f = parse_vector("[x^2 + y^2, x*y]")
+        >>> [a.tolist() for a in jvp(f, [3, 2], [1, 0])]
+        [[13.0, 6.0], [6.0, 2.0]]
+    """
+    require_function(f, "jvp", ParsedExpression | ParsedVector)
+    d, phrase = len(f.variables), _variables_phrase(f)
+    p = _vector(point, d, "point", phrase)
+    v = _vector(tangent, d, "tangent", phrase)
+    value, pushed = jax.jvp(as_vector_function(f, params), (p,), (v,))
+    return _numpy(value), _numpy(pushed)
+
+
+def vjp(
+    f: Function,
+    point: ArrayLike,
+    cotangent: ArrayLike,
+    params: Mapping[str, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pull a cotangent vector back: (f(p), uᵀ J(p)) in one reverse sweep (`jax.vjp`).
+
+    Args:
+        f: a vector function with m components of d variables (an expression counts
+            as m = 1).
+        point: p, d numbers ordered as `f.variables`.
+        cotangent: u, m numbers: a covector on the output space.
+        params: values of the parameters; missing ones are 1.0.
+
+    Returns:
+        (f(p), uᵀ J): float64 arrays of shapes (m,) and (d,).
+
+    Raises:
+        ValueError: for a point or cotangent of the wrong length or a bad parameter.
+
+    Example:
+        >>> from core.language.vector import parse_vector
+        >>> f = parse_vector("[x^2 + y^2, x*y]")
+        >>> [a.tolist() for a in vjp(f, [3, 2], [1, 0])]
+        [[13.0, 6.0], [6.0, 4.0]]
+    """
+    require_function(f, "vjp", ParsedExpression | ParsedVector)
+    p = _vector(point, len(f.variables), "point", _variables_phrase(f))
+    m = 1 if isinstance(f, ParsedExpression) else len(f.components)
+    u = _vector(cotangent, m, "cotangent", f"f has {m} component{'s' * (m != 1)}")
+    value, pull_back = jax.vjp(as_vector_function(f, params), p)
+    (pulled,) = pull_back(u)
+    return _numpy(value), _numpy(pulled)
+
+
+# -- validation at the boundary ---------------------------------------------------------
+
+
+def _variables_phrase(f: Function) -> str:
+    d = len(f.variables)
+    return f"f is a function of {d} variable{'s' * (d != 1)} ({', '.join(f.variables)})"
+
+
+def _vector(values, length: int, name: str, phrase: str) -> jax.Array:
+    """`values` as a finite float64 vector of `length` numbers, or a ValueError saying why."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"The {name} must be numbers, one per entry; got {values!r}.") from None
+    if array.ndim == 0 and length == 1:
+        array = array.reshape(1)
+    if array.shape != (length,):
+        got = "a single number" if array.ndim == 0 else f"shape {array.shape}"
+        raise ValueError(
+            f"The {name} needs {length} number{'s' * (length != 1)} ({phrase}); got {got}."
+        )
+    if not np.isfinite(array).all():
+        raise ValueError(f"The {name} must be finite numbers; got {array.tolist()}.")
+    return jnp.asarray(array)
+
+
+def _numpy(array) -> np.ndarray:
+    return np.asarray(array, dtype=np.float64)

@@ -1,0 +1,1 @@
+"""Teaching tools: step-by-step derivatives, checking an answer, Taylor polynomials."""
