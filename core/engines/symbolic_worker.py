@@ -126,6 +126,24 @@ class _RealAbs(sympy.Function):
 _STAND_INS = {sympy.floor: _Floor, sympy.ceiling: _Ceiling, sympy.sign: _Sign, sympy.Abs: _RealAbs}
 
 
+class _ZeroPower(sympy.Function):
+    """0^u for a u that varies: 0 where u > 0 (undefined elsewhere), so its derivative is 0.
+
+    SymPy's rule d(0^u) = 0^u log(0) u' gives 0 * zoo = nan, where 0^u is identically 0.
+    """
+
+    def fdiff(self, argindex=1):  # noqa: ARG002 (SymPy's signature; one argument)
+        return sympy.Integer(0)
+
+
+def _is_zero_power(expr) -> bool:
+    return isinstance(expr, sympy.Pow) and expr.base == 0 and not expr.exp.is_number
+
+
+def _zero_power_back(expr: sympy.Expr) -> sympy.Expr:
+    return expr.replace(_ZeroPower, lambda u: sympy.Pow(sympy.Integer(0), u))
+
+
 def _needs_stand_in(expr) -> bool:
     if expr.func in (sympy.floor, sympy.ceiling):
         return True
@@ -135,17 +153,18 @@ def _needs_stand_in(expr) -> bool:
 
 
 def differentiate(expr: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr:
-    """d expr / d variable, with floor, ceil and sign constant away from their jumps.
+    """d expr / d variable, with floor, ceil, sign and 0^u constant away from their jumps.
 
     floor(g), ceil(g) and sign(g) (g not provably real) are piecewise constant: their
     derivative is 0 wherever it exists, at every order. |g| follows the real rule
     sign(g) g'. The functions come back as themselves in the result.
     """
     standing_in = expr.replace(_needs_stand_in, lambda e: _STAND_INS[e.func](*e.args))
+    standing_in = standing_in.replace(_is_zero_power, lambda e: _ZeroPower(e.exp))
     result = sympy.diff(standing_in, variable)
     for function, stand_in in _STAND_INS.items():
         result = result.replace(stand_in, function)
-    return result
+    return _zero_power_back(result)
 
 
 def derivative_step(expr, variable, differentiate_it: bool, symbols, values):

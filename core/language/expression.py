@@ -23,7 +23,6 @@ from core.language.syntax import Parser
 from core.language.text_input import MAX_LENGTH, normalise
 from core.language.tokens import tokenize
 from core.language.tree import (
-    Binary,
     Call,
     Compare,
     Constant,
@@ -32,6 +31,7 @@ from core.language.tree import (
     Node,
     Number,
     Symbol,
+    names_in,
 )
 
 # REFERENCE and build_function stay importable from here: `ParsedExpression.jax` is called
@@ -107,22 +107,34 @@ def parse_expression(text: str, variables: Sequence[str] = ("x",)) -> ParsedExpr
     canonical = to_text(tree)
     if canonical != ascii_text:
         _check_written_out(canonical, variables)
-    names = _names(tree)
+    names = names_in(tree)
     parameters = tuple(sorted(names - set(variables)))
     symbols = {name: sympy.Symbol(name, real=True) for name in variables + parameters}
-    expr = to_sympy(tree, symbols)
-    if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+    try:
+        expr = to_sympy(tree, symbols)
+        if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise ExpressionError(
+                "The expression is undefined: it divides by zero or takes an undefined value.",
+                None,
+            )
+        check_exact_numbers(expr)
+        latex = _latex(expr)
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as error:
+        if isinstance(error, ExpressionError):
+            raise
+        # SymPy's own checks can fail on odd nestings (max(1, x^-2x) as an exponent
+        # evaluates Max(1, zoo) at x = 0): one sentence for the person, not a traceback.
         raise ExpressionError(
-            "The expression is undefined: it divides by zero or takes an undefined value.",
+            "SymPy cannot build this expression as written (it is undefined somewhere "
+            "inside, or nested too deeply for it); simplify it.",
             None,
-        )
-    check_exact_numbers(expr)
+        ) from None
     return ParsedExpression(
         text=canonical,
         variables=variables,
         parameters=parameters,
         sympy=expr,
-        latex=_latex(expr),
+        latex=latex,
         tree=tree,
     )
 
@@ -159,20 +171,25 @@ def _latex(expr: sympy.Expr) -> str:
     negative symbolic exponent whether that exponent is constant
     (`fraction(exact=True)` -> `is_constant()`), and that simplifies it: a nested
     exponent (x^-max(1, x^-2x) in a product) took minutes, or raised ValueError. Such
-    factors are marked unevaluated first; they then print as they are, in the
-    numerator, which is what SymPy prints whenever the answer is "not constant".
+    factors are marked unevaluated first, innermost first; they then print as they
+    are, in the numerator, which is what SymPy prints whenever the answer is "not
+    constant".
     """
-    risky = {
-        factor
-        for node in sympy.preorder_traversal(expr)
-        if node.is_Mul
-        for factor in node.args
-        if _has_negative_symbolic_exponent(factor)
-    }
-    if risky:
-        with sympy.evaluate(False):
-            expr = expr.xreplace({factor: sympy.UnevaluatedExpr(factor) for factor in risky})
-    return sympy.latex(expr)
+    with sympy.evaluate(False):
+        guarded = _guard_factors(expr)
+    return sympy.latex(guarded)
+
+
+def _guard_factors(expr: sympy.Basic) -> sympy.Basic:
+    if expr.is_Atom or not expr.args:
+        return expr
+    args = tuple(_guard_factors(arg) for arg in expr.args)
+    if expr.is_Mul:
+        args = tuple(
+            sympy.UnevaluatedExpr(new) if _has_negative_symbolic_exponent(old) else new
+            for old, new in zip(expr.args, args, strict=True)
+        )
+    return expr.func(*args) if args != expr.args else expr
 
 
 def _has_negative_symbolic_exponent(factor: sympy.Expr) -> bool:
@@ -180,20 +197,6 @@ def _has_negative_symbolic_exponent(factor: sympy.Expr) -> bool:
         return False
     exponent = factor.as_base_exp()[1]
     return bool(exponent.free_symbols) and exponent.is_negative is True
-
-
-def _names(node: Node) -> set[str]:
-    if isinstance(node, Symbol):
-        return {node.name}
-    if isinstance(node, Call):
-        return _names(node.argument)
-    if isinstance(node, Negate):
-        return _names(node.operand)
-    if isinstance(node, Binary | Compare):
-        return _names(node.left) | _names(node.right)
-    if isinstance(node, MultiCall):
-        return set().union(*(_names(argument) for argument in node.arguments))
-    return set()
 
 
 def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:

@@ -1,8 +1,9 @@
 """The allow-list of functions and constants, each with its SymPy, NumPy and JAX form.
 
-JAX forms are written with primitives that `jax.experimental.jet` (Taylor-mode AD)
-has rules for: it has none for tan, asin, acos or atan, so those are built from
-sin/cos and atan2, which it does have.
+JAX forms are single `lax` primitives or short compositions of them (tan = sin/cos,
+sqrt = pow(x, 0.5)), so that Taylor-mode AD (`jax.experimental.jet`) meets only
+primitives; the rules jet lacks or gets wrong (asin, acos, atan, tanh, pow) are
+added by `core.engines.taylor_rules`, which the language does not import.
 """
 
 from __future__ import annotations

@@ -60,3 +60,18 @@ class MultiCall:
 Node = Number | Symbol | Constant | Call | Negate | Binary | Compare | MultiCall
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 MULTI_ARGUMENT = {"max": 2, "min": 2, "where": 3}
+
+
+def names_in(node: Node) -> set[str]:
+    """The symbols (variables and parameters) a tree mentions."""
+    if isinstance(node, Symbol):
+        return {node.name}
+    if isinstance(node, Call):
+        return names_in(node.argument)
+    if isinstance(node, Negate):
+        return names_in(node.operand)
+    if isinstance(node, Binary | Compare):
+        return names_in(node.left) | names_in(node.right)
+    if isinstance(node, MultiCall):
+        return set().union(*(names_in(argument) for argument in node.arguments))
+    return set()

@@ -19,7 +19,9 @@ from core.language.expression import ParsedExpression, parse_expression
 from core.language.text_input import MAX_LENGTH
 
 MAX_COMPONENTS = 4
-MAX_VECTOR_LENGTH = MAX_COMPONENTS * MAX_LENGTH  # each component keeps its own limit too
+# Each component keeps its own limit; the whole text may hold four full components with
+# the brackets and ", " separators of the canonical text, so `.text` always parses back.
+MAX_VECTOR_LENGTH = MAX_COMPONENTS * MAX_LENGTH + 2 + 2 * (MAX_COMPONENTS - 1)
 EXAMPLE = "[x^2*y, 5x + sin(y)]"
 
 

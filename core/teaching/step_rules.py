@@ -22,13 +22,13 @@ from core.language.printer import to_text
 from core.language.tree import (
     Binary,
     Call,
-    Compare,
     Constant,
     MultiCall,
     Negate,
     Node,
     Number,
     Symbol,
+    names_in,
 )
 
 Combine = Callable[[Sequence[sympy.Expr]], sympy.Expr]
@@ -87,21 +87,6 @@ _STEPS = {
     "ceil": "where u is an integer",
     "sign": "where u = 0",
 }
-
-
-def names_in(node: Node) -> set[str]:
-    """The symbols (variables and parameters) a subtree mentions."""
-    if isinstance(node, Symbol):
-        return {node.name}
-    if isinstance(node, Call):
-        return names_in(node.argument)
-    if isinstance(node, Negate):
-        return names_in(node.operand)
-    if isinstance(node, Binary | Compare):
-        return names_in(node.left) | names_in(node.right)
-    if isinstance(node, MultiCall):
-        return set().union(*(names_in(argument) for argument in node.arguments))
-    return set()
 
 
 def depends_on(node: Node, name: str) -> bool:

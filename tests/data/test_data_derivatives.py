@@ -25,6 +25,7 @@ from core.data.derivatives import (
     rms_error,
     smoothing_lambda,
 )
+from core.data.figures import sweep_figure
 from core.data.samples import (
     MAX_CSV_BYTES,
     MAX_CSV_ROWS,
@@ -33,7 +34,6 @@ from core.data.samples import (
     sample_function,
     sample_grid,
 )
-from core.data.figures import sweep_figure
 from core.data.sweeps import SAMPLE_COUNTS, noise_floor, noise_sweep, spacing_sweep
 
 COUNTS = (40, 80, 160, 320, 640)

@@ -431,3 +431,16 @@ ORDINALS = (
 )  # fmt: skip
 def test_ordinal(n, text):
     assert ordinal(n) == text
+
+
+@pytest.mark.parametrize("text", ["0^x", "0^(x^2 + 1)", "3*0^sin(x + 2) + x"])
+def test_zero_to_a_varying_power_is_constant_where_it_is_defined(text):
+    # 0^u is identically 0 where u > 0: SymPy's 0^u log(0) u' would give nan there.
+    parsed = parse_expression(text)
+    derivatives = symbolic_derivatives(parsed, 3)
+    x = parsed.symbols["x"]
+    for derivative in derivatives[1:]:
+        assert not derivative.has(sympy.nan, sympy.zoo)
+    assert sympy.simplify(derivatives[1] - (1 if text.endswith("+ x") else 0)) == 0
+    assert derivatives[2] == 0
+    assert derivatives[0].subs(x, 1) == (1 if text.endswith("+ x") else 0)

@@ -18,9 +18,11 @@ _TERMS = [
     "sin(1x)*cos(x/1)", "2x", "x^2", "|x|", "3sin(x)", "x²", "1e15", "-x", "(x)", "π",
     "x*-1", "abs^2(x)", "sqrt(x)", "e^x", "x⁻¹", "2 x", "ln(x)", "sgn(x)", ".5", "x--x",
 ]  # fmt: skip
-# Openers and closers of one level of nesting each.
-_LAYERS = [("(", ")"), ("-", ""), ("sin(", ")"), ("|", "|"), ("x^", ""), ("x*-(", ")"),
-           ("--", ""), ("2(", ")"), ("max(1, ", ")"), ("x^-", "")]  # fmt: skip
+# Openers and closers of one level of nesting each. Kept to what SymPy builds and prints
+# quickly: some nestings of max, abs and negative powers take SymPy seconds (see
+# test_hostile_inputs), which would make this property's running time a lottery.
+_LAYERS = [("(", ")"), ("-", ""), ("sin(", ")"), ("x + (", ")"), ("x^", ""), ("x*-(", ")"),
+           ("--", ""), ("2(", ")"), ("1/(2 + ", ")"), ("x^-", ""), ("|x| + (", ")")]  # fmt: skip
 
 
 def long_sums() -> st.SearchStrategy[str]:

@@ -276,7 +276,7 @@ def _texts():
     return st.recursive(_ATOMS, extend, max_leaves=8)
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.one_of(_texts(), near_limit_texts()))
 def test_canonical_text_round_trips(text):
     # Near the limits too (tests/language/limit_texts.py): the canonical text of every

@@ -186,6 +186,30 @@ def test_numeric_bombs_are_rejected_quickly(text):
     assert position is None or (isinstance(position, int) and 0 <= position <= len(text))
 
 
+# SymPy's printer simplified each negative symbolic exponent of a product to ask whether
+# it is constant: this one held the interpreter for minutes; the other raised ValueError.
+SLOW_TO_PRINT = [
+    "(2((sin(max(1, -(x^-x*-(x^-max(1, --x*-(sin(x^--|(((sin(x^max(1, 2(((max(1, "
+    "x^--x*-((max(1, max(1, (x*-(x^(sin(2(sin(x*-(x^-(x^x*-(sin(2(--(((x*-(x*-1))))))))"
+    "))))))))))))))))))))|))))))))))",
+    "-x^-max(1, x^-2x)",
+    "exp(-x^-||exp(-max(1, tanh(sign(x^-|x^(-x*-1)|))))||)",
+]
+
+
+def test_negative_symbolic_exponents_print_quickly():
+    for text, outcome in zip(SLOW_TO_PRINT, _run_parser(SLOW_TO_PRINT), strict=True):
+        assert outcome["error"] is None, (text, outcome)
+
+
+@pytest.mark.parametrize("text", ["max(1, 1/(x-x))", "min(x, log(0*x))"])
+def test_sympy_errors_become_one_sentence(text):
+    # SymPy's Max raised ValueError("The argument 'zoo' is not comparable").
+    with pytest.raises(ExpressionError, match="SymPy cannot build this expression") as info:
+        parse_expression(text)
+    _check_error(info.value, text, position=False)
+
+
 def test_large_but_bounded_constants_are_accepted_quickly():
     (outcome,) = _run_parser(["2^64 * x + 10^100"])
     assert outcome["error"] is None

@@ -258,7 +258,8 @@ def test_too_large_a_derivative_is_refused(monkeypatch):
 
 
 LARGEST = [
-    ("+".join(["sin(x)*x^2"] * 45), False),  # 494 characters, 136 steps
+    # 384 characters typed, 487 written out in full (the limit is 500): 107 steps
+    ("+".join(["sin(x)*x^2"] * 35), True),
     ("/".join(["(x+1)"] * 60), False),
     ("sin(" * 55 + "x" + ")" * 55, True),
     ("^".join(["x"] * 40), True),

@@ -182,3 +182,13 @@ def test_parsing_a_vector_does_not_import_jax_or_streamlit():
     assert "core.language.vector" in modules
     assert "jax" not in modules
     assert "streamlit" not in modules
+
+
+def test_the_canonical_text_of_four_full_components_parses_back():
+    component = " + ".join(["x"] * 124) + " + y**2"  # 500 characters, canonical as typed
+    assert len(component) == 500
+    assert parse_expression(component, ("x", "y")).text == component
+    text = ", ".join([component] * 4)
+    parsed = parse_vector(text)
+    assert len(parsed.text) == 4 * 500 + 2 + 6
+    assert parse_vector(parsed.text).text == parsed.text
