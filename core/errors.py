@@ -16,6 +16,10 @@ class ExpressionError(ValueError):
         self.message = message
         self.position = position
 
+    def __reduce__(self):
+        # Rebuilt with its position when it comes back from a worker process.
+        return (type(self), (self.message, self.position))
+
 
 class BudgetExceeded(RuntimeError):
     """A computation would take more time or memory than its budget allows.
@@ -31,3 +35,6 @@ class BudgetExceeded(RuntimeError):
         self.message = message
         self.order = order
         self.partial = partial
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.order, self.partial))

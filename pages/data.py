@@ -15,6 +15,7 @@ from core.data.figures import (
 )
 from core.data.samples import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_SAMPLES, DataError
 from ui import data_cached
+from ui.cached import parse as parse_typed
 from ui.widgets import expression_error
 
 P = "data_"  # session-state prefix of this page
@@ -57,7 +58,7 @@ if source == SOURCES[0]:
                              format_func=lambda v: f"{v:g}")  # fmt: skip
     seed = int(c4.number_input("Seed", 0, 2**31 - 1, key=f"{P}seed", step=1))
     try:
-        parsed = parse_expression(text)
+        parsed = parse_typed(text)
         st.session_state[f"{P}last_good"] = parsed.text
     except ExpressionError as error:
         expression_error(text, error)

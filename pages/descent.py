@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import ExpressionError, parse_expression
+from core import ExpressionError
 from core.descent.figures import contour_figure, loss_figure
 from core.descent.optimizers import ALGORITHMS
 from core.descent.scipy_methods import SCIPY_METHODS
 from core.descent.surfaces import SURFACE_NAMES, surface
 from ui import descent_cached as cached
 from ui.animation import animate
+from ui.cached import parse as parse_typed
 from ui.widgets import expression_error
 
 P = "descent_"
@@ -48,7 +49,7 @@ if name == CUSTOM:
 else:
     c3.markdown(f"**f(x, y) =** `{base.text}`  \n{base.note}")
 try:
-    parsed = parse_expression(text, ("x", "y"))
+    parsed = parse_typed(text, ("x", "y"))
     if parsed.parameters:
         raise ExpressionError(
             f"Use only x and y here; replace {', '.join(parsed.parameters)} by numbers.", None

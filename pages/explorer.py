@@ -14,6 +14,7 @@ from core.explorer.figures import derivative_figure, error_figure
 from core.explorer.latex_layout import equation
 from core.plotting import order_name
 from ui import cached, url_state
+from ui.cached import parse as parse_typed
 from ui.widgets import expression_error, readable_number
 
 P = "explorer_"  # session-state prefix of this page
@@ -107,7 +108,7 @@ if note:
     st.caption(f":material/lightbulb: {note}")
 
 try:
-    parsed = parse_expression(text)
+    parsed = parse_typed(text)
     st.session_state[f"{P}last_good"] = parsed.text
 except ExpressionError as error:
     expression_error(text, error)

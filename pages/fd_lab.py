@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import ExpressionError, parse_expression
+from core import ExpressionError
 from core.fd_lab.error_curves import FORMULAS, PRECISIONS
 from core.fd_lab.figures import error_figure, stencil_figure
 from core.fd_lab.stencil_view import parse_offsets, stencil_latex
 from ui import fd_lab_cached as cached
 from ui import url_state
+from ui.cached import parse as parse_typed
 from ui.widgets import expression_error, number_or_dash
 
 P = "fdlab_"
@@ -60,7 +61,7 @@ chosen = st.multiselect(
 url_state.save(FIELDS)
 
 try:
-    parsed = parse_expression(text)
+    parsed = parse_typed(text)
     if parsed.parameters:
         raise ExpressionError(
             "The lab takes a function of x alone: replace the parameters "

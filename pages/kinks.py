@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import ExpressionError, parse_expression
+from core import ExpressionError
 from core.errors import BudgetExceeded
 from core.kinks.figures import kink_figure, where_trap_figure
 from core.kinks.gotchas import GOTCHAS
@@ -17,6 +17,7 @@ from core.programs.gallery import GALLERY
 from core.programs.parser import parse_program
 from core.programs.rules import ProgramError
 from ui import kinks_cached
+from ui.cached import parse as parse_typed
 from ui.widgets import expression_error
 
 P = "kinks_"
@@ -74,7 +75,7 @@ with kinks_tab:
     )  # fmt: skip
     x0 = c3.number_input("Point x₀", key=f"{P}x0", step=0.1, format="%.3f")
     try:
-        parsed = parse_expression(text)
+        parsed = parse_typed(text)
         if parsed.parameters:
             raise ExpressionError(
                 f"Replace the parameters ({', '.join(parsed.parameters)}) by numbers here.", None
@@ -123,7 +124,7 @@ with interpolation_tab:
     knots = i2.slider("Knots", 2, 60, key=f"{P}knots")
     interp_range = i3.slider("x-range", -10.0, 10.0, key=f"{P}interp_range", step=0.5)
     try:
-        interp_parsed = parse_expression(interp_text)
+        interp_parsed = parse_typed(interp_text)
         view = kinks_cached.interpolation(
             interp_parsed.text, knots, (float(interp_range[0]), float(interp_range[1]))
         )

@@ -6,9 +6,11 @@ import threading
 
 import streamlit as st
 
-from core import parse_expression
+from core import ExpressionError, parse_expression
 from core.engines.autodiff import device_name
 from core.engines.autodiff import warm_up as warm_up_autodiff
+from core.engines.bounded_parse import parse_bounded
+from core.engines.bounded_parse import warm_up as warm_up_parsing
 from core.engines.symbolic import warm_up as warm_up_symbolic
 from core.explorer.derivatives import (
     GRID_SIZE,
@@ -26,12 +28,34 @@ def warm_up() -> str:
     (SymPy's, and the program workers, which import JAX: a few seconds)."""
     warm_up_autodiff(GRID_SIZE + 1)
     warm_up_symbolic()
+    warm_up_parsing()
     warm_up_programs()
     # The optimizer and regression loops compile in 3-5 s: do it in the background,
     # so the first visit to those pages does not wait and start-up does not either.
     # Not a daemon: interpreter shutdown waits for it, rather than killing JAX mid-compile.
     threading.Thread(target=_warm_optimizers, name="warm-optimizers", daemon=False).start()
     return device_name()
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def _parse_outcome(text: str, variables: tuple[str, ...]):
+    # Errors are cached too: a text SymPy cannot build costs its budget once, not per rerun.
+    try:
+        return parse_bounded(text, variables)
+    except ExpressionError as error:
+        return (error.message, error.position)
+
+
+def parse(text: str, variables: tuple[str, ...] = ("x",)):
+    """What a person typed, parsed in a killable worker (shared across sessions, bounded).
+
+    Raises:
+        ExpressionError: the parser's message and position, or SymPy's budget running out.
+    """
+    outcome = _parse_outcome(text, tuple(variables))
+    if isinstance(outcome, tuple):
+        raise ExpressionError(*outcome)
+    return outcome
 
 
 def _warm_optimizers() -> None:

@@ -55,6 +55,9 @@ class ProgramError(ExpressionError):
         self.line = line
         self.column = column
 
+    def __reduce__(self):
+        return (type(self), (self.reason, self.line, self.column, self.position))
+
 
 def line_column(text: str, index: int) -> tuple[int, int]:
     """The 1-based (line, column) of the 0-based `index` into `text`."""

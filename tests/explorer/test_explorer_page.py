@@ -100,6 +100,19 @@ def test_bad_expression_shows_an_error_and_keeps_the_last_plot(app):
     assert _charts(app)[0]["data"][0]["y"] == good
 
 
+def test_an_expression_sympy_cannot_build_in_time_is_refused_not_waited_for(app):
+    # SymPy's evaluation of this nesting took 100 s in-thread; the page parses it in a
+    # killable worker and says so within the parse budget.
+    hostile = "--x^sqrt(--tanh(1/(cosh(tanh(cosh(cosh(sqrt(1/(x*-(e^x))))^-2)^-2))^-2)))"
+    app.text_input(key="explorer_expr").input("x^3 + cos(x)").run()
+    good = _charts(app)[0]["data"][0]["y"]
+    app.text_input(key="explorer_expr").input(hostile).run(timeout=60)
+    _no_exception(app)
+    assert len(app.error) == 1
+    assert "could not build this expression" in app.error[0].value
+    assert _charts(app)[0]["data"][0]["y"] == good
+
+
 def test_changing_the_order_rerenders_the_chart(app):
     app.text_input(key="explorer_expr").input("tanh(x)").run()
     app.slider(key="explorer_order").set_value(4).run()
