@@ -14,7 +14,7 @@ from core.data.figures import (
     sweep_figure,
 )
 from core.data.samples import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_SAMPLES, DataError
-from ui import data_cached
+from ui import data_cached, url_state
 from ui.cached import parse as parse_typed
 from ui.widgets import expression_error
 
@@ -36,8 +36,38 @@ DEFAULTS = {
     f"{P}smoothness": 4.0,
     f"{P}sweep_noise": 1e-3,
 }
-for key, value in DEFAULTS.items():
-    st.session_state.setdefault(key, value)
+
+
+def _read_noise(text: str) -> float:
+    value = url_state.finite(text)
+    if value not in NOISE_LEVELS:
+        raise ValueError(text)
+    return value
+
+
+# The view in the link (an uploaded file cannot travel in one: a CSV view opens on f).
+FIELDS = [
+    url_state.Field("d_f", f"{P}expr", lambda text: text[:500]),
+    url_state.Field(
+        "d_range", f"{P}range", url_state.pair_between(-10.0, 10.0, 0.5), url_state.write_pair
+    ),
+    url_state.Field("d_n", f"{P}n", url_state.integer_between(10, MAX_SAMPLES, 10)),
+    url_state.Field("d_grid", f"{P}grid", url_state.one_of(list(GRID_LABELS))),
+    url_state.Field("d_noise", f"{P}noise", _read_noise, lambda value: f"{value:g}"),
+    url_state.Field("d_seed", f"{P}seed", url_state.integer_between(0, 2**31 - 1)),
+    url_state.Field(
+        "d_methods", f"{P}methods", url_state.subset_of(METHODS), url_state.write_subset(METHODS)
+    ),
+    url_state.Field("d_degree", f"{P}degree", url_state.integer_between(1, MAX_DEGREE)),
+    url_state.Field("d_auto", f"{P}auto", url_state.switch, url_state.write_switch),
+    url_state.Field(
+        "d_smooth",
+        f"{P}smoothness",
+        url_state.number_between(0.0, MAX_SMOOTHNESS, 0.5),
+        lambda value: f"{value:g}",
+    ),
+]
+url_state.restore("data", FIELDS, DEFAULTS)
 
 st.title("Derivatives of data")
 st.caption(
@@ -95,6 +125,7 @@ with st.container(border=True):
         help="0 passes through every point; higher gives a smoother curve. Turn off the "
         "automatic choice above to set it by hand.",
     )  # fmt: skip
+url_state.save(FIELDS)
 methods = tuple(key for key, label in METHODS.items() if label in chosen)
 smoothing = None if auto else float(smoothness)
 

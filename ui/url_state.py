@@ -71,3 +71,74 @@ def finite(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(text)
     return value
+
+
+def integer_between(low: int, high: int, step: int = 1):
+    """A reader of an integer in [low, high] on the grid low + k * step."""
+
+    def read(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high or (value - low) % step:
+            raise ValueError(text)
+        return value
+
+    return read
+
+
+def number_between(low: float, high: float, step: float):
+    """A reader of a number in [low, high] on a slider's grid low + k * step."""
+
+    def read(text: str) -> float:
+        value = finite(text)
+        steps = (value - low) / step
+        if not low <= value <= high or abs(steps - round(steps)) > 1e-9:
+            raise ValueError(text)
+        return value
+
+    return read
+
+
+def pair_between(low: float, high: float, step: float):
+    """A reader of a range "a,b" with low <= a < b <= high, both on the slider's grid."""
+    number = number_between(low, high, step)
+
+    def read(text: str) -> tuple[float, float]:
+        first, second = (number(part) for part in text.split(","))
+        if not first < second:
+            raise ValueError(text)
+        return first, second
+
+    return read
+
+
+def write_pair(value) -> str:
+    return f"{value[0]:g},{value[1]:g}"
+
+
+def switch(text: str) -> bool:
+    """A reader of an on/off switch written as 1 or 0."""
+    if text not in ("0", "1"):
+        raise ValueError(text)
+    return text == "1"
+
+
+def write_switch(value) -> str:
+    return "1" if value else "0"
+
+
+def subset_of(labels: Mapping[str, str]):
+    """A reader of a comma-separated list of keys of `labels`, giving their labels."""
+
+    def read(text: str) -> list[str]:
+        keys = [key for key in text.split(",") if key]
+        if any(key not in labels for key in keys):
+            raise ValueError(text)
+        return [labels[key] for key in keys]
+
+    return read
+
+
+def write_subset(labels: Mapping[str, str]):
+    """The writer matching `subset_of`: the chosen labels as their keys."""
+    keys = {label: key for key, label in labels.items()}
+    return lambda chosen: ",".join(keys[label] for label in chosen)

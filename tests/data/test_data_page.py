@@ -133,3 +133,46 @@ def test_uploading_a_csv_shows_the_methods_without_errors():
     _no_exception(at)
     assert len(at.error) == 1
     assert "x = 2 appears twice (rows 2 and 3)" in at.error[0].value
+
+
+def _data_page(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    # Open the data page first, as a link to it does: the Explorer would write its own URL.
+    at.switch_page("pages/data.py").run()
+    _no_exception(at)
+    return at
+
+
+def test_a_copied_link_reopens_the_same_view():
+    at = _data_page(
+        d_f="exp(-x^2)", d_range="-2,2.5", d_n="200", d_grid="random", d_noise="0.001",
+        d_seed="7", d_methods="gradient2,cubic_spline", d_degree="5", d_auto="0",
+        d_smooth="2.5",
+    )  # fmt: skip
+    assert at.text_input(key="data_expr").value == "exp(-x^2)"
+    assert at.slider(key="data_range").value == (-2.0, 2.5)
+    assert at.slider(key="data_n").value == 200
+    assert at.radio(key="data_grid").value == "random"
+    assert at.select_slider(key="data_noise").value == 0.001
+    assert at.number_input(key="data_seed").value == 7
+    assert at.pills(key="data_methods").value == [METHODS["gradient2"], METHODS["cubic_spline"]]
+    assert at.slider(key="data_degree").value == 5
+    assert at.toggle(key="data_auto").value is False
+    assert at.slider(key="data_smoothness").value == 2.5
+    assert set(_derivative_traces(at)) >= {METHODS["gradient2"], METHODS["cubic_spline"]}
+
+
+def test_the_link_follows_the_controls_and_ignores_bad_values():
+    at = _data_page(d_n="15", d_range="3,1", d_methods="gradient2,eval", d_noise="0.5")
+    assert at.slider(key="data_n").value == 100  # not on the slider's grid: the default
+    assert at.slider(key="data_range").value == (-3.0, 3.0)
+    assert at.pills(key="data_methods").value == list(METHODS.values())
+    assert at.select_slider(key="data_noise").value == 0.01
+    at.slider(key="data_n").set_value(300).run()
+    at.text_input(key="data_expr").input("x^3").run()
+    _no_exception(at)
+    assert at.query_params["d_n"] == "300"
+    assert at.query_params["d_f"] == "x^3"
+    assert at.query_params["d_methods"] == ",".join(METHODS)
