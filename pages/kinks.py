@@ -15,19 +15,42 @@ from core.kinks.kink_report import DOUBLE_WHERE, KINK_EXAMPLES, NAIVE_WHERE
 from core.programs.figures import program_figure
 from core.programs.gallery import GALLERY
 from core.programs.parser import parse_program
-from core.programs.rules import ProgramError
-from ui import kinks_cached
+from core.programs.rules import MAX_SOURCE_CHARS, ProgramError
+from ui import kinks_cached, url_state
 from ui.cached import parse as parse_typed
 from ui.widgets import expression_error
 
 P = "kinks_"
-st.session_state.setdefault(f"{P}expr", KINK_EXAMPLES[0].text)
-st.session_state.setdefault(f"{P}x0", KINK_EXAMPLES[0].x0)
-st.session_state.setdefault(f"{P}interp_expr", "cos(2x)")
-st.session_state.setdefault(f"{P}program", GALLERY[0].source)
-st.session_state.setdefault(f"{P}program_range", GALLERY[0].x_range)
-st.session_state.setdefault(f"{P}knots", 20)
-st.session_state.setdefault(f"{P}interp_range", (0.0, 3.0))
+DEFAULTS = {
+    f"{P}expr": KINK_EXAMPLES[0].text,
+    f"{P}x0": KINK_EXAMPLES[0].x0,
+    f"{P}interp_expr": "cos(2x)",
+    f"{P}program": GALLERY[0].source,
+    f"{P}program_range": GALLERY[0].x_range,
+    f"{P}knots": 20,
+    f"{P}interp_range": (0.0, 3.0),
+}
+# The view in the link: every tab's inputs (the open tab itself has no state to keep).
+FIELDS = [
+    url_state.Field("k_f", f"{P}expr", lambda text: text[:500]),
+    url_state.Field("k_x0", f"{P}x0", url_state.finite, lambda value: f"{value:g}"),
+    url_state.Field("k_interp", f"{P}interp_expr", lambda text: text[:500]),
+    url_state.Field("k_knots", f"{P}knots", url_state.integer_between(2, 60)),
+    url_state.Field(
+        "k_irange",
+        f"{P}interp_range",
+        url_state.pair_between(-10.0, 10.0, 0.5),
+        url_state.write_pair,
+    ),
+    url_state.Field("k_prog", f"{P}program", lambda text: text[:MAX_SOURCE_CHARS]),
+    url_state.Field(
+        "k_prange",
+        f"{P}program_range",
+        url_state.pair_between(-10.0, 10.0, 0.5),
+        url_state.write_pair,
+    ),
+]
+url_state.restore("kinks", FIELDS, DEFAULTS)
 
 
 def _load_example() -> None:
@@ -240,3 +263,5 @@ with programs_tab:
             ],
             hide_index=True,
         )  # fmt: skip
+
+url_state.save(FIELDS)

@@ -116,3 +116,25 @@ def test_programs_tab_gallery_errors_and_rewrite(kinks):
 
 def _spec(chart) -> list[dict]:
     return json.loads(chart.proto.spec)["data"]
+
+
+def test_a_copied_link_reopens_every_tabs_inputs():
+    at = AppTest.from_file(APP, default_timeout=120)
+    program = "y = x\nfor i in range(3):\n    y = y * x\nreturn y"
+    query = {"k_f": "max(x, 0)", "k_x0": "0.25", "k_interp": "sin(x)", "k_knots": "12",
+             "k_irange": "-1,2.5", "k_prog": program, "k_prange": "-2,2"}  # fmt: skip
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page("pages/kinks.py").run()  # a link opens this page first
+    _ok(at)
+    assert at.text_input(key="kinks_expr").value == "max(x, 0)"
+    assert at.number_input(key="kinks_x0").value == 0.25
+    assert at.text_input(key="kinks_interp_expr").value == "sin(x)"
+    assert at.slider(key="kinks_knots").value == 12
+    assert at.slider(key="kinks_interp_range").value == (-1.0, 2.5)
+    assert at.text_area(key="kinks_program").value == program
+    assert at.slider(key="kinks_program_range").value == (-2.0, 2.0)
+    at.slider(key="kinks_knots").set_value(30).run()
+    _ok(at)
+    assert at.query_params["k_knots"] == "30"
+    assert at.query_params["k_f"] == "max(x, 0)"
