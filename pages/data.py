@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import ExpressionError, parse_expression
+from core import ExpressionError
 from core.data.derivatives import MAX_DEGREE, MAX_SMOOTHNESS, METHODS
 from core.data.figures import (
     edge_error_figure,
@@ -92,7 +92,7 @@ if source == SOURCES[0]:
         st.session_state[f"{P}last_good"] = parsed.text
     except ExpressionError as error:
         expression_error(text, error)
-        parsed = parse_expression(st.session_state.get(f"{P}last_good", DEFAULTS[f"{P}expr"]))
+        parsed = parse_typed(st.session_state.get(f"{P}last_good", DEFAULTS[f"{P}expr"]))
         st.caption(f"Still showing the last expression that worked: `{parsed.text}`")
     if parsed.parameters:
         st.caption(f"Parameters {', '.join(parsed.parameters)} are set to 1 on this page.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import ExpressionError, parse_expression
+from core import ExpressionError
 from core.engines.finite_differences import SCHEMES
 from core.explorer.code_view import jax_code, numpy_code, sympy_code
 from core.explorer.derivatives import value_table
@@ -40,34 +40,21 @@ def _read_range(text: str) -> tuple[float, float]:
     return (low, high)
 
 
-def _read_switch(text: str) -> bool:
-    if text not in ("0", "1"):
-        raise ValueError(text)
-    return text == "1"
-
-
-def _read_order(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 10:
-        raise ValueError(text)
-    return value
-
-
 FIELDS = [
     url_state.Field("f", f"{P}expr", lambda text: text[:500]),
-    url_state.Field("n", f"{P}order", _read_order),
+    url_state.Field("n", f"{P}order", url_state.integer_between(1, 10)),
     url_state.Field(
         "show",
         f"{P}methods",
         lambda text: [m for m in METHODS if METHODS[m] in text.split(",")],
         lambda value: ",".join(METHODS[m] for m in value),
     ),
-    url_state.Field("range", f"{P}range", _read_range, lambda v: f"{v[0]:g},{v[1]:g}"),
+    url_state.Field("range", f"{P}range", _read_range, url_state.write_pair),
     url_state.Field("x0", f"{P}x0", url_state.finite, lambda v: f"{v:g}"),
     url_state.Field("scheme", f"{P}scheme", url_state.one_of(SCHEMES)),
     url_state.Field("acc", f"{P}accuracy", lambda text: int(url_state.one_of("2468")(text))),
     url_state.Field("h", f"{P}step", url_state.one_of(STEPS)),
-    url_state.Field("panels", f"{P}panels", _read_switch, lambda value: "1" if value else "0"),
+    url_state.Field("panels", f"{P}panels", url_state.switch, url_state.write_switch),
 ]
 
 
@@ -112,8 +99,7 @@ try:
     st.session_state[f"{P}last_good"] = parsed.text
 except ExpressionError as error:
     expression_error(text, error)
-    last_good = st.session_state.get(f"{P}last_good", parse_expression(DEFAULTS[f"{P}expr"]).text)
-    parsed = parse_expression(last_good)
+    parsed = parse_typed(st.session_state.get(f"{P}last_good", DEFAULTS[f"{P}expr"]))
     st.caption(f"Still showing the last expression that worked: `{parsed.text}`")
 
 c1, c2, c3 = st.columns([1, 2, 1])

@@ -84,7 +84,7 @@ def numeric(
     accuracy: int,
     h: float | None,
 ) -> NumericView:
-    parsed = parse_expression(text)
+    parsed = parse(text)
     return numeric_view(
         parsed, max_order, x_range, x0, dict(params), scheme=scheme, accuracy=accuracy, h=h
     )
@@ -109,7 +109,7 @@ def _recent_symbolic(
     x0: float,
     params: tuple[tuple[str, float], ...],
 ) -> SymbolicView:
-    return symbolic_view(parse_expression(text), max_order, x_range, x0, dict(params))
+    return symbolic_view(parse(text), max_order, x_range, x0, dict(params))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import parse_expression
 from core.data.derivatives import DataView, Settings, data_view
 from core.data.samples import Samples, read_csv, sample_function
 from core.data.sweeps import Sweep, noise_sweep, spacing_sweep
+from ui.cached import parse
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def function_samples(
     text: str, n: int, x_range: tuple[float, float], grid: str, noise: float, seed: int
 ) -> Samples:
-    return sample_function(parse_expression(text), n, x_range, grid, noise, seed)
+    return sample_function(parse(text), n, x_range, grid, noise, seed)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -62,15 +62,13 @@ def _relevant(method: str, degree: int, smoothness: float | None) -> tuple[int, 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _noise_sweep(text, method, degree, smoothness, n, x_range, grid, seed) -> Sweep:
-    return noise_sweep(
-        parse_expression(text), method, Settings(degree, smoothness), n, x_range, grid, seed
-    )
+    return noise_sweep(parse(text), method, Settings(degree, smoothness), n, x_range, grid, seed)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _spacing_sweep(text, method, degree, smoothness, noise, x_range, grid, seed) -> Sweep:
     return spacing_sweep(
-        parse_expression(text), method, Settings(degree, smoothness), noise, x_range, grid, seed
+        parse(text), method, Settings(degree, smoothness), noise, x_range, grid, seed
     )
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import parse_expression
 from core.descent.optimizers import trajectories
 from core.descent.surfaces import contour_grid
 from core.descent.trajectory import Trajectory
+from ui.cached import parse
 
 VARIABLES = ("x", "y")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def grid(text: str, x_range: tuple[float, float], y_range: tuple[float, float]):
-    return contour_grid(parse_expression(text, VARIABLES), x_range, y_range)
+    return contour_grid(parse(text, VARIABLES), x_range, y_range)
 
 
 @st.cache_data(max_entries=64, show_spinner="Running the optimizers…")
@@ -24,4 +24,4 @@ def paths(
 ) -> dict[str, Trajectory]:
     """Every chosen method from one start; `methods` is hashable (label, settings items)."""
     chosen = {label: dict(settings) for label, settings in methods}
-    return trajectories(parse_expression(text, VARIABLES), np.array(start), chosen, max_iter)
+    return trajectories(parse(text, VARIABLES), np.array(start), chosen, max_iter)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import parse_expression
 from core.kinks.gotchas import GotchaResult, run_gotcha
 from core.kinks.interpolation import InterpolationView, interpolation_view
 from core.kinks.jaxpr_view import JaxprReport, jaxpr_report
@@ -13,13 +12,14 @@ from core.kinks.kink_report import KinkReport, WhereTrap, kink_report, where_tra
 from core.programs.parser import parse_program
 from core.programs.source_writer import rewritten_source
 from core.programs.worker import ProgramReport, program_report
+from ui.cached import parse
 
 PROGRAM_POINTS = 200
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def kink(text: str, x0: float) -> KinkReport:
-    return kink_report(parse_expression(text), x0)
+    return kink_report(parse(text), x0)
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -29,12 +29,12 @@ def trap() -> WhereTrap:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def interpolation(text: str, knots: int, x_range: tuple[float, float]) -> InterpolationView:
-    return interpolation_view(parse_expression(text), knots, x_range)
+    return interpolation_view(parse(text), knots, x_range)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def jaxprs(text: str) -> JaxprReport:
-    return jaxpr_report(parse_expression(text))
+    return jaxpr_report(parse(text))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -146,7 +146,8 @@ class _Failure(NamedTuple):
     detail: str = ""
 
 
-def _how_it_ended(exitcode: int | None) -> str:
+def how_it_ended(exitcode: int | None) -> str:
+    """How a worker process ended, from its exit code: "killed by SIGKILL", "exit code 1"."""
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
@@ -178,7 +179,7 @@ def _result(function, args: tuple, timeout: float):
     except MemoryError:  # raised in the worker at its address-space cap; it lives on
         raise _WorkerFailed(_Failure("memory")) from None
     except ProcessExpired as error:  # the process itself ended mid-request
-        raise _WorkerFailed(_Failure("died", _how_it_ended(error.exitcode))) from None
+        raise _WorkerFailed(_Failure("died", how_it_ended(error.exitcode))) from None
 
 
 def _memory_cap() -> str:

@@ -208,12 +208,9 @@ def program_report(program: Program, xs, budget: float | None = None) -> Program
     except MemoryError:
         raise BudgetExceeded("This program needs more memory than its budget allows.") from None
     except ProcessExpired as error:  # the worker itself ended: say so, not "memory"
-        how = (
-            f"killed by signal {-error.exitcode}"
-            if (error.exitcode or 0) < 0
-            else (f"exit code {error.exitcode}")
-        )
+        from core.engines.symbolic import how_it_ended
+
         raise BudgetExceeded(
             f"This program was not run to the end: its worker process stopped mid-request "
-            f"({how}: killed from outside, or crashed). Try again."
+            f"({how_it_ended(error.exitcode)}: killed from outside, or crashed). Try again."
         ) from None
