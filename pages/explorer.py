@@ -12,9 +12,10 @@ from core.explorer.derivatives import value_table
 from core.explorer.examples import EXAMPLES
 from core.explorer.figures import derivative_figure, error_figure
 from core.explorer.latex_layout import equation
-from core.plotting import order_name
+from core.plotting import for_screen, order_name
 from ui import cached, url_state
 from ui.cached import parse as parse_typed
+from ui.symbolic_jobs import symbolic_curves, symbolic_point, when_pending
 from ui.widgets import expression_error, readable_number
 
 P = "explorer_"  # session-state prefix of this page
@@ -151,37 +152,28 @@ orders = list(range(max_order + 1))
 fd = numeric.finite_differences if show_fd else None
 ad = numeric.ad if show_ad else None
 
+curves = symbolic_curves(parsed, max_order, x_range, param_items) if show_sym else None
+symbolic = curves.value() if curves is not None and curves.done else None
+symbolic_values = symbolic.values if symbolic is not None else None
 with plots:
-    chart = st.empty()
-    # AD and finite differences first; redrawn with SymPy's curves when they come.
-    # Each chart has its own key: without SymPy values the two figures are equal, and
-    # equal auto-generated ids would stop the page.
-    chart.plotly_chart(
-        derivative_figure(numeric.xs, orders, ad, None, fd, x0=x0, panels=panels),
-        key=f"{P}chart_fast",
+    st.plotly_chart(
+        for_screen(
+            derivative_figure(numeric.xs, orders, ad, symbolic_values, fd, x0=x0, panels=panels)
+        ),
+        key=f"{P}chart",
     )
-symbolic = None
-if show_sym:
-    symbolic = cached.symbolic(parsed.text, max_order, x_range, float(x0), param_items)
-    if symbolic.values is not None:
-        chart.plotly_chart(
-            derivative_figure(numeric.xs, orders, ad, symbolic.values, fd, x0=x0, panels=panels),
-            key=f"{P}chart_with_symbolic",
-        )
-    if symbolic.message:
-        plots.info(symbolic.message, icon=":material/hourglass_bottom:")
-with plots:
+    if symbolic is not None and symbolic.message:
+        st.info(symbolic.message, icon=":material/hourglass_bottom:")
     st.markdown("**Where the methods disagree** (log scale)")
     st.plotly_chart(
-        error_figure(
-            numeric.xs,
-            orders,
-            numeric.ad,
-            symbolic.values if symbolic else None,
-            numeric.finite_differences if show_fd else None,
+        for_screen(
+            error_figure(
+                numeric.xs, orders, numeric.ad, symbolic_values,
+                numeric.finite_differences if show_fd else None,
+            )
         ),
         key=f"{P}chart_errors",
-    )
+    )  # fmt: skip
     missing = {k: int(np.sum(~np.isfinite(row))) for k, row in enumerate(numeric.ad)}
     bad = [
         f"{order_name(k)} at {count} point{'s' if count > 1 else ''}"
@@ -197,13 +189,18 @@ with plots:
 
 with details:
     st.markdown("**Symbolic derivatives**")
-    if symbolic is None:
+    if curves is None:
         st.caption("Turn on “Symbolic (SymPy)” to see them.")
-    else:
+    elif symbolic is not None:
         for order, latex in enumerate(symbolic.latex):
             name = "f" + ("'" * order if order <= 3 else f"^{{({order})}}")
             st.latex(equation(f"{name}(x)", latex))
 
+point = symbolic_point(parsed, max_order, float(x0), param_items) if show_sym else None
+at_x0 = point.value() if point is not None and point.done else None
+with details:
+    # Polls what was not drawn (still computing, or done since the charts were drawn).
+    when_pending([job for job, drawn in ((curves, symbolic), (point, at_x0)) if not drawn])
 st.markdown(f"**Values at x₀ = {x0:g}**")
 shown = [
     {
@@ -214,7 +211,7 @@ shown = [
         "|AD − sym|": readable_number(row.ad_minus_symbolic, ".1e"),
         "|FD − sym|": readable_number(row.fd_minus_symbolic, ".1e"),
     }
-    for row in value_table(numeric, symbolic)
+    for row in value_table(numeric, at_x0)
 ]
 st.dataframe(shown, hide_index=True)
 if {cell for row in shown for cell in row.values()} & {"∞", "−∞", "undefined"}:

@@ -87,6 +87,7 @@ def app_url(artifacts):
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
         log.close()
 
 
@@ -98,9 +99,14 @@ def generous_symbolic_budget():
     tests set it to 0 or run against it on purpose). On a loaded test machine SymPy can
     need more than 2 s for the default example, and the page then rightly shows fewer
     formulas: that is a slow machine, not a defect.
+
+    Pages draw without SymPy's results and fill them in when ready; here they wait for
+    them (up to 60 s), so that one run shows the whole page.
     """
     from core.engines import symbolic
+    from ui import symbolic_jobs
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(symbolic, "BUDGET_SECONDS", 30.0)
+        patch.setattr(symbolic_jobs, "WAIT_FOR_SYMBOLIC", 60.0)
         yield

@@ -12,13 +12,7 @@ from core.engines.autodiff import warm_up as warm_up_autodiff
 from core.engines.bounded_parse import parse_bounded
 from core.engines.bounded_parse import warm_up as warm_up_parsing
 from core.engines.symbolic import warm_up as warm_up_symbolic
-from core.explorer.derivatives import (
-    GRID_SIZE,
-    NumericView,
-    SymbolicView,
-    numeric_view,
-    symbolic_view,
-)
+from core.explorer.derivatives import GRID_SIZE, NumericView, numeric_view
 from core.programs.worker import warm_up as warm_up_programs
 
 
@@ -88,58 +82,3 @@ def numeric(
     return numeric_view(
         parsed, max_order, x_range, x0, dict(params), scheme=scheme, accuracy=accuracy, h=h
     )
-
-
-INCOMPLETE_SECONDS = 30  # how long a result cut short by the budget is kept
-
-
-class _Incomplete(Exception):
-    """Carries a SymbolicView cut short by its budget out of the permanent cache."""
-
-    def __init__(self, view: SymbolicView) -> None:
-        super().__init__(view.message)
-        self.view = view
-
-
-@st.cache_data(max_entries=128, ttl=INCOMPLETE_SECONDS, show_spinner=False)
-def _recent_symbolic(
-    text: str,
-    max_order: int,
-    x_range: tuple[float, float],
-    x0: float,
-    params: tuple[tuple[str, float], ...],
-) -> SymbolicView:
-    return symbolic_view(parse(text), max_order, x_range, x0, dict(params))
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def _complete_symbolic(
-    text: str,
-    max_order: int,
-    x_range: tuple[float, float],
-    x0: float,
-    params: tuple[tuple[str, float], ...],
-) -> SymbolicView:
-    view = _recent_symbolic(text, max_order, x_range, x0, params)
-    if view.message is not None:
-        raise _Incomplete(view)  # an exception is not cached
-    return view
-
-
-def symbolic(
-    text: str,
-    max_order: int,
-    x_range: tuple[float, float],
-    x0: float,
-    params: tuple[tuple[str, float], ...],
-) -> SymbolicView:
-    """SymPy's derivatives for the Explorer: complete results are kept, others 30 s.
-
-    A result cut short (out of time on a busy server, a worker killed) is kept only
-    briefly, so it is retried later rather than shown for good; while kept, reruns
-    do not spend another budget on it.
-    """
-    try:
-        return _complete_symbolic(text, max_order, x_range, x0, params)
-    except _Incomplete as incomplete:
-        return incomplete.view

@@ -14,7 +14,9 @@ import signal
 import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import CancelledError as FutureCancelled
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextvars import ContextVar
 from multiprocessing import context as multiprocessing_context
 from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
 from typing import NamedTuple
@@ -27,7 +29,8 @@ from core.engines import symbolic_worker
 from core.errors import BudgetExceeded
 from core.language.expression import ParsedExpression
 
-BUDGET_SECONDS = 2.0
+BUDGET_SECONDS = 2.0  # CPU seconds of SymPy per request
+WALL_SECONDS = 10.0  # the most a request may take on the clock, however busy the server
 MEMORY_BYTES = 2 * 1024**3
 WORKERS = 2
 
@@ -43,12 +46,15 @@ class SymbolicResult(NamedTuple):
         latex: LaTeX of each, shortened when huge.
         values: array (len(derivatives), len(xs)) of their values, or None.
         message: why the list stops early, or None when complete.
+        transient: True when what stopped it was the server (busy, a worker died, the
+            request cancelled), so the same request later may well complete.
     """
 
     derivatives: tuple[sympy.Expr, ...]
     latex: tuple[str, ...]
     values: np.ndarray | None
     message: str | None
+    transient: bool = False  # cut short by the server's state, not the expression's size
 
 
 # -- worker processes that never run the app ----------------------------------------------
@@ -136,14 +142,21 @@ class _Failure(NamedTuple):
     """Why a worker returned no result.
 
     Attributes:
-        kind: "time" (killed at its deadline), "memory" (MemoryError at the memory cap),
-            "died" (the worker process ended: killed from outside or crashed), or
-            "error" (SymPy raised).
+        kind: "time" (its CPU-time budget ran out), "busy" (still unfinished after
+            WALL_SECONDS: its worker was starved of the cores), "memory" (MemoryError at
+            the memory cap), "died" (the worker process ended: killed from outside or
+            crashed), "cancelled" (nobody wants the result any more) or "error" (SymPy
+            raised).
         detail: for "died", how it ended ("killed by SIGKILL", "exit code 3").
     """
 
     kind: str
     detail: str = ""
+
+
+# Kinds that say nothing about the expression, only about the server at that moment: a
+# result cut short by one of them is worth computing again later.
+TRANSIENT = frozenset({"busy", "died", "cancelled"})
 
 
 def how_it_ended(exitcode: int | None) -> str:
@@ -165,21 +178,43 @@ class _WorkerFailed(Exception):
         self.failure = failure
 
 
-def _result(function, args: tuple, timeout: float):
-    """`function(*args)` in a worker; what `function` raises is raised as it is.
+# Set by the job queue (core.engines.symbolic_queue) in the thread running a job: called
+# with each worker request's future, so that cancelling the job cancels the request.
+current_job: ContextVar = ContextVar("current_symbolic_job", default=None)
+
+
+def _run(function, args: tuple, budget: float, wall: float) -> tuple[object, float]:
+    """`function(*args)` in a worker under `budget` CPU seconds and `wall` seconds.
+
+    Returns:
+        (what `function` returned, the CPU seconds it used); what it raises is raised.
 
     Raises:
-        _WorkerFailed: killed at its deadline, out of memory, or its process ended.
+        _WorkerFailed: out of CPU time or wall time, out of memory, cancelled, or its
+            process ended.
     """
-    future = _get_pool().schedule(function, args=args, timeout=timeout)
+    future = _get_pool().schedule(
+        symbolic_worker.within_cpu_budget, args=(budget, function, args), timeout=wall
+    )
+    job = current_job.get()
+    if job is not None:
+        job.track(future)
     try:
         return future.result()
     except FutureTimeout:
-        raise _WorkerFailed(_Failure("time")) from None
+        raise _WorkerFailed(_Failure("busy")) from None
+    except FutureCancelled:
+        raise _WorkerFailed(_Failure("cancelled")) from None
     except MemoryError:  # raised in the worker at its address-space cap; it lives on
         raise _WorkerFailed(_Failure("memory")) from None
     except ProcessExpired as error:  # the process itself ended mid-request
+        if error.exitcode == -signal.SIGXCPU:  # the kernel's CPU-time limit
+            raise _WorkerFailed(_Failure("time")) from None
         raise _WorkerFailed(_Failure("died", how_it_ended(error.exitcode))) from None
+
+
+def _wall_seconds(budget: float) -> float:
+    return max(WALL_SECONDS, 3 * budget)
 
 
 def _memory_cap() -> str:
@@ -194,16 +229,19 @@ def run_in_worker(function, args: tuple = (), budget: float | None = None, what:
     neither Streamlit nor JAX (the worker imports it by name).
 
     Raises:
-        BudgetExceeded: when the budget (seconds, default BUDGET_SECONDS) or the memory
+        BudgetExceeded: when the budget (CPU seconds, default BUDGET_SECONDS), the wall
+            clock (WALL_SECONDS, or three budgets if longer) or the memory
             cap runs out, or the worker died; the message names `what` and the cause.
     """
     budget = BUDGET_SECONDS if budget is None else budget
     try:
-        return _result(function, args, budget)
+        return _run(function, args, budget, _wall_seconds(budget))[0]
     except _WorkerFailed as error:
         failure = error.failure
     cause = {
-        "time": f"took longer than its {budget:g} s budget.",
+        "time": f"needed more than its budget of {budget:g} s of computing time.",
+        "busy": f"could not finish within {_wall_seconds(budget):g} s: the server is busy.",
+        "cancelled": "was cancelled.",
         "memory": f"needed more than the worker's memory cap ({_memory_cap()}).",
         "died": (
             f"stopped: its worker process ended unexpectedly ({failure.detail}; "
@@ -232,6 +270,7 @@ def symbolic_report(
     to BUDGET_SECONDS, read at call time.
     """
     budget = BUDGET_SECONDS if budget is None else budget
+    spent = _Spent(budget)
     symbols = [parsed.symbols[name] for name in parsed.variables + parsed.parameters]
     values = None
     if xs is not None:
@@ -242,31 +281,55 @@ def symbolic_report(
     variable = parsed.symbols[parsed.variables[0]]
     derivatives, latex, rows = [], [], []
     expr = parsed.sympy
-    deadline = time.monotonic() + budget
     for order in range(max_order + 1):
         try:
-            expr, text, row = _derivative_step(expr, variable, order, symbols, values, deadline)
+            expr, text, row = _derivative_step(expr, variable, order, symbols, values, spent)
         except _WorkerFailed as error:
             message = _budget_message(order, error.failure)
-            return SymbolicResult(tuple(derivatives), tuple(latex), _stack(rows), message)
+            transient = error.failure.kind in TRANSIENT
+            return SymbolicResult(
+                tuple(derivatives), tuple(latex), _stack(rows), message, transient
+            )
         derivatives.append(expr)
         latex.append(text)
         rows.append(row)
     return SymbolicResult(tuple(derivatives), tuple(latex), _stack(rows), None)
 
 
-def _derivative_step(expr, variable, order: int, symbols, values, deadline: float):
-    """Order `order` from order - 1 in a worker, with what is left until `deadline`.
+class _Spent:
+    """What a report has used of its CPU budget, and its wall-clock deadline.
+
+    The budget counts from when the report starts running, in the worker's computing
+    time: time spent waiting (in a queue, or for a core on a busy server) is not the
+    expression's fault.
+    """
+
+    def __init__(self, budget: float) -> None:
+        self.budget = budget
+        self.cpu = 0.0
+        self.deadline = time.monotonic() + _wall_seconds(budget)
+
+    def run(self, function, args: tuple):
+        cpu_left = self.budget - self.cpu
+        if cpu_left <= 0:
+            raise _WorkerFailed(_Failure("time"))
+        wall_left = self.deadline - time.monotonic()
+        if wall_left <= 0:
+            raise _WorkerFailed(_Failure("busy"))
+        value, used = _run(function, args, cpu_left, wall_left)
+        self.cpu += used
+        return value
+
+
+def _derivative_step(expr, variable, order: int, symbols, values, spent: _Spent):
+    """Order `order` from order - 1 in a worker, with what is left of the budget.
 
     Raises:
         _WorkerFailed: no time left, killed, out of memory, or SymPy raised ("error").
     """
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise _WorkerFailed(_Failure("time"))
     args = (expr, variable, order > 0, symbols, values)
     try:
-        return _result(symbolic_worker.derivative_step, args, remaining)
+        return spent.run(symbolic_worker.derivative_step, args)
     except _WorkerFailed:
         raise
     except Exception:  # anything SymPy raises in the worker ends the list politely
@@ -283,6 +346,11 @@ def _budget_message(order: int, failure: _Failure) -> str:
     what = "function" if order == 0 else f"{ordinal(order)} derivative"
     sentence = {
         "time": f"The {what} is too large to compute symbolically within the time budget",
+        "busy": (
+            f"The {what} is not computed yet: the server was too busy to finish it within "
+            f"{WALL_SECONDS:g} s; it is tried again on the next change"
+        ),
+        "cancelled": f"The {what} was not computed: the request was replaced by a newer one",
         "memory": (
             f"The {what} is too large to compute symbolically within the memory budget "
             f"(SymPy needed more than the worker's {_memory_cap()} cap)"

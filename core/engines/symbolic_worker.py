@@ -6,6 +6,8 @@ SymPy and NumPy only, never JAX or Streamlit.
 
 from __future__ import annotations
 
+import functools
+import math
 import resource
 
 import numpy as np
@@ -13,6 +15,9 @@ import sympy
 
 LATEX_LIMIT = 1_500  # characters of LaTeX a page can show readably
 TERMS_SHOWN = 3
+# A worker keeps its recent work: moving x0 or the x-range asks again for the same
+# derivatives at other points, and those then cost an evaluation, not a differentiation.
+CACHED = 128
 
 
 def limit_memory(max_bytes: int) -> None:
@@ -36,6 +41,37 @@ def ping() -> bool:
     return True
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def within_cpu_budget(seconds: float, function, args: tuple):
+    """`function(*args)`, killed by the kernel once it has used `seconds` of CPU time.
+
+    The budget is computing time, not waiting time: a worker that shares the cores with
+    a busy server gets the same amount of SymPy done before it is stopped as on an idle
+    one. The kernel counts whole seconds (RLIMIT_CPU), so the limit is the budget
+    rounded up; at it the kernel sends SIGXCPU, whose default action ends the process
+    (the pool starts a new one).
+
+    Returns:
+        (what `function` returned, the CPU seconds it used).
+    """
+    start = _cpu_seconds()
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    limit = math.ceil(start + max(seconds, 0.0) + 1e-3)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    try:
+        value = function(*args)
+    finally:
+        resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
+    return value, _cpu_seconds() - start
+
+
+@functools.lru_cache(maxsize=CACHED)
 def short_latex(expr: sympy.Expr, limit: int = LATEX_LIMIT) -> str:
     """LaTeX of `expr`, shortened to a readable summary when it is huge.
 
@@ -68,9 +104,14 @@ _GENERALISED = {
 }
 
 
+@functools.lru_cache(maxsize=CACHED)
+def _compiled(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]):
+    return sympy.lambdify(symbols, expr, modules=[_GENERALISED, "numpy"], cse=True)
+
+
 def evaluate(expr: sympy.Expr, symbols: list[sympy.Symbol], values: list) -> np.ndarray:
     """Evaluate `expr` numerically (NumPy) on values for `symbols`; nan where not real."""
-    function = sympy.lambdify(symbols, expr, modules=[_GENERALISED, "numpy"], cse=True)
+    function = _compiled(expr, tuple(symbols))
     with np.errstate(all="ignore"):
         result = np.asarray(function(*values), dtype=np.complex128)
     shape = np.broadcast(*[np.asarray(v) for v in values]).shape
@@ -152,6 +193,7 @@ def _needs_stand_in(expr) -> bool:
     return expr.func in (sympy.sign, sympy.Abs) and expr.args[0].is_extended_real is not True
 
 
+@functools.lru_cache(maxsize=CACHED)
 def differentiate(expr: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr:
     """d expr / d variable, with floor, ceil, sign and 0^u constant away from their jumps.
 

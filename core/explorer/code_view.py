@@ -75,7 +75,7 @@ def jax_code(parsed: ParsedExpression, max_order: int, x_range, params: Mapping[
         'jax.config.update("jax_enable_x64", True)  # float64, as on the page\n\n'
         f"{_parameters(parsed, params)}{_helpers(parsed, 'jnp')}\n"
         f"def f(x):\n    return {body}\n\n\n"
-        f"x = jnp.linspace({x_range[0]!r}, {x_range[1]!r}, 1000)\n"
+        f"x = jnp.linspace({x_range[0]!r}, {x_range[1]!r}, 1001)\n"
         f"# Taylor mode: push the series x + t through f; the output terms are f', f'', ...\n"
         f"series = [jnp.ones_like(x)] + [jnp.zeros_like(x)] * {max_order - 1}\n"
         "value, derivatives = jet.jet(f, (x,), (series,))\n"
@@ -140,6 +140,6 @@ def numpy_code(
     return (
         f"import numpy as np\n\n{_parameters(parsed, params)}{_helpers(parsed, 'np')}\n"
         f"def f(x):\n    return {to_text(parsed.tree, _numeric_names('np'))}\n\n\n"
-        f"x = np.linspace({x_range[0]!r}, {x_range[1]!r}, 1000)\n{step}"
+        f"x = np.linspace({x_range[0]!r}, {x_range[1]!r}, 1001)\n{step}"
         f"# derivative of order {order} by finite differences ({stencil})\n{method}"
     )

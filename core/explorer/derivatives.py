@@ -16,7 +16,7 @@ from core.engines.finite_differences import fd_derivative
 from core.engines.symbolic import SymbolicResult, symbolic_report
 from core.language.expression import ParsedExpression
 
-GRID_SIZE = 1000
+GRID_SIZE = 1001  # 1,000 intervals: every second point is what a screen shows
 
 
 class NumericView(NamedTuple):
@@ -32,6 +32,7 @@ class SymbolicView(NamedTuple):
     values: np.ndarray | None  # (k, GRID_SIZE), k <= n + 1
     at_x0: np.ndarray | None  # (k,)
     message: str | None
+    transient: bool = False  # cut short by a busy server, not by the expression's size
 
 
 class TableRow(NamedTuple):
@@ -105,7 +106,33 @@ def symbolic_view(
         values=None if values is None else values[:, :-1],
         at_x0=None if values is None else values[:, -1],
         message=result.message,
+        transient=result.transient,
     )
+
+
+def symbolic_curves(
+    parsed: ParsedExpression,
+    max_order: int,
+    x_range: tuple[float, float],
+    params: Mapping[str, float] | None = None,
+) -> SymbolicView:
+    """SymPy's derivatives as LaTeX and values on the grid (what does not depend on x0)."""
+    points = np.linspace(*x_range, GRID_SIZE)
+    result: SymbolicResult = symbolic_report(parsed, max_order, points, params)
+    return SymbolicView(result.latex, result.values, None, result.message, result.transient)
+
+
+def symbolic_at(
+    parsed: ParsedExpression, max_order: int, x0: float, params: Mapping[str, float] | None = None
+) -> SymbolicView:
+    """SymPy's derivatives at x0 alone (`at_x0`): what moving x0 asks for.
+
+    The worker keeps the derivatives it computed for the curves, so this costs an
+    evaluation, not a differentiation.
+    """
+    result: SymbolicResult = symbolic_report(parsed, max_order, np.array([float(x0)]), params)
+    at_x0 = None if result.values is None else result.values[:, 0]
+    return SymbolicView(result.latex, None, at_x0, result.message, result.transient)
 
 
 def _difference(value: float, exact: float) -> float:

@@ -109,15 +109,16 @@ def derivative_figure(
     legend = legend_height(len(orders), 3, per_row=4)
     common = {"legend": LEGEND, "margin": MARGIN, "uirevision": "derivatives", "shapes": shapes}
     if not panels:
-        figure = figure_from_traces(
-            traces, xaxis_title="x", yaxis_title="value", height=400 + legend,
-            yaxis_range=_union([panel_range(drawn) for drawn in ranges]), **common,
-        )  # fmt: skip
-        return figure.update_layout(yaxis_exponentformat="power")
+        yaxis = {"title": {"text": "value"}, "exponentformat": "power"}
+        limits = _union([panel_range(drawn) for drawn in ranges])
+        if limits is not None:
+            yaxis["range"] = limits
+        return figure_from_traces(
+            traces, xaxis_title="x", yaxis=yaxis, height=400 + legend, **common
+        )
     height = PANEL_HEIGHT * len(orders) + 60 + legend
-    figure = figure_from_traces(traces, height=height, **common)
-    figure.update_layout(_panel_axes([order_name(k) for k in orders], ranges))
-    return figure
+    axes = _panel_axes([order_name(k) for k in orders], ranges)
+    return figure_from_traces(traces, height=height, **common, **axes)
 
 
 def _union(ranges: list[list[float] | None]) -> list[float] | None:
@@ -224,9 +225,9 @@ def error_figure(
                 _scatter(order, f"|FD − {label}|", first, x=xs, y=masked(error), mode="lines",
                          line={"color": colour, "dash": "dot"})
             )  # fmt: skip
-    figure = figure_from_traces(
-        traces, xaxis_title="x", yaxis_title="absolute difference", yaxis_type="log",
-        legend=LEGEND, margin=MARGIN, uirevision="errors",
+    yaxis = {"title": {"text": "absolute difference"}, "type": "log", "exponentformat": "power"}
+    return figure_from_traces(
+        traces, xaxis_title="x", yaxis=yaxis, legend=LEGEND, margin=MARGIN,
+        uirevision="errors",
         height=300 + legend_height(len({t["legendgroup"] for t in traces}), 2, per_row=3),
     )  # fmt: skip
-    return figure.update_layout(yaxis_exponentformat="power")

@@ -444,3 +444,44 @@ def test_zero_to_a_varying_power_is_constant_where_it_is_defined(text):
     assert sympy.simplify(derivatives[1] - (1 if text.endswith("+ x") else 0)) == 0
     assert derivatives[2] == 0
     assert derivatives[0].subs(x, 1) == (1 if text.endswith("+ x") else 0)
+
+
+# -- the budget is computing time -----------------------------------------------------------
+
+
+def spin_forever() -> None:
+    while True:
+        pass
+
+
+def test_the_budget_is_cpu_time_so_waiting_in_a_worker_does_not_spend_it():
+    # 1.5 s asleep is 1.5 s on the clock but almost no computing time: within 0.5 s of CPU.
+    assert run_in_worker(time.sleep, (1.5,), budget=0.5) is None
+
+
+def test_a_worker_computing_past_its_cpu_budget_is_stopped_by_the_kernel():
+    started = time.monotonic()
+    with pytest.raises(BudgetExceeded) as caught:
+        run_in_worker(spin_forever, budget=0.5, what="Spinning")
+    assert caught.value.message == (
+        "Spinning needed more than its budget of 0.5 s of computing time."
+    )
+    assert time.monotonic() - started < core_symbolic.WALL_SECONDS
+    assert run_in_worker(symbolic_worker.ping) is True
+
+
+def test_a_request_starved_of_the_cores_ends_at_the_wall_clock_limit(monkeypatch):
+    monkeypatch.setattr(core_symbolic, "WALL_SECONDS", 1.0)
+    with pytest.raises(BudgetExceeded) as caught:
+        run_in_worker(time.sleep, (30.0,), budget=0.2, what="Waiting")
+    assert caught.value.message == "Waiting could not finish within 1 s: the server is busy."
+    monkeypatch.setattr(symbolic_worker, "derivative_step", sleep_instead)
+    result = symbolic_report(parse_expression("x^2"), 2, budget=0.2)
+    assert result.transient is True  # the server's state, not the expression: retried later
+    assert "the server was too busy to finish it within 1 s" in result.message
+    monkeypatch.undo()
+    assert symbolic_report(parse_expression("x^2"), 2).transient is False
+
+
+def sleep_instead(*_args) -> None:
+    time.sleep(30)

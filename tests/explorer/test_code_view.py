@@ -13,6 +13,7 @@ from core import parse_expression
 from core.engines.autodiff import ad_derivatives
 from core.engines.symbolic import symbolic_derivatives
 from core.explorer.code_view import jax_code, numpy_code, sympy_code
+from core.explorer.derivatives import GRID_SIZE
 
 EXPRESSIONS = [
     "sin(x) − 2cos(3x)e^(−x²)",
@@ -49,7 +50,7 @@ def test_jax_snippet_runs_alone_and_matches_the_page(text, tmp_path):
     )
     subprocess.run([sys.executable, str(script)], check=True, timeout=120)
     got = np.load(result)
-    xs = np.linspace(*RANGE, 1000)
+    xs = np.linspace(*RANGE, GRID_SIZE)
     expected = ad_derivatives(parsed, xs, 3, _params(parsed))
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
 

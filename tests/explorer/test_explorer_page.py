@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import parse_expression
 from core.explorer.examples import EXAMPLES
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -218,22 +219,66 @@ def test_readable_number():
     assert readable_number(-0.125, ".3g") == "-0.125"
 
 
-def test_a_result_cut_short_by_the_budget_is_kept_briefly_then_retried(monkeypatch):
-    """On a busy server SymPy may run out of time; that must not stick to the view."""
-    from core.engines import symbolic as core_symbolic
-    from ui import cached
+def test_sympy_fills_in_after_the_first_paint_and_says_where_it_waits(monkeypatch):
+    """The first run draws AD and finite differences at once; SymPy's results come later."""
+    import threading
 
-    args = ("x^7 - x/3", 2, (-1.0, 1.0), 0.25, ())
-    monkeypatch.setattr(core_symbolic, "BUDGET_SECONDS", 0.0)
-    assert cached.symbolic(*args).message.startswith("The function is too large")
+    from ui import symbolic_jobs
+
+    monkeypatch.setattr(symbolic_jobs, "WAIT_FOR_SYMBOLIC", 0.0)
+    monkeypatch.setattr(symbolic_jobs, "WAIT_FOR_POINT", 0.0)
+    queue = symbolic_jobs.symbolic_queue()
+    release = threading.Event()
+    # Other sessions' work holds both runners, and one more job waits before ours.
+    blockers = [queue.submit(f"other {k}", ("block", k), release.wait, 60) for k in range(3)]
+    try:
+        at = _app(f="x^5 - 2x", n="2")
+        _no_exception(at)
+        assert len(_charts(at)) == 2  # drawn without waiting
+        assert len(at.latex) == 0
+        statuses = [info.value for info in at.info]
+        assert statuses == [
+            "Symbolic: queued, 1 ahead — AD and finite differences are shown meanwhile."
+        ]
+        assert at.dataframe[0].value["symbolic"].tolist() == ["—"] * 3
+    finally:
+        release.set()
+    for _ in range(300):  # what the page's polling fragment does, a rerun at a time
+        if not [i for i in at.info if i.value.startswith("Symbolic:")] and at.latex:
+            break
+        threading.Event().wait(0.2)
+        at.run()
+    assert all(blocker.done for blocker in blockers)
+    assert "f'(x) = 5 x^{4} - 2" in at.latex[1].value
+    # at x0 = 0.5
+    assert at.dataframe[0].value["symbolic"].tolist() == ["-0.96875", "-1.6875", "2.5"]
+    traces = _charts(at)[0]["data"]
+    assert [t["name"] for t in traces].count("symbolic") == 3
+
+
+def test_a_result_cut_short_by_a_busy_server_is_retried_not_kept(monkeypatch):
+    """On a busy server a worker may starve; that must not stick to the view."""
+    from core.engines import symbolic as core_symbolic
+    from core.engines import symbolic_worker
+    from tests.engines.test_symbolic import sleep_instead
+    from ui import symbolic_jobs
+
+    parsed = parse_expression("x^7 - x/3")
+    # A worker that gets no computing time: the wall clock runs out, not the budget.
+    monkeypatch.setattr(symbolic_worker, "derivative_step", sleep_instead)
+    monkeypatch.setattr(core_symbolic, "BUDGET_SECONDS", 0.2)
+    monkeypatch.setattr(core_symbolic, "WALL_SECONDS", 1.0)
+    busy = symbolic_jobs.symbolic_curves(parsed, 2, (-1.0, 1.0), ())
+    assert busy.wait(60)
+    assert busy.value().transient
+    assert "the server was too busy" in busy.value().message
+    # Polling the same request in this session does not spend another budget on it...
+    assert symbolic_jobs.symbolic_curves(parsed, 2, (-1.0, 1.0), ()) is busy
     monkeypatch.undo()
-    # kept for INCOMPLETE_SECONDS: reruns meanwhile spend no new budget on it
-    assert cached.symbolic(*args).message.startswith("The function is too large")
-    cached._recent_symbolic.clear()  # as when INCOMPLETE_SECONDS have passed
-    complete = cached.symbolic(*args)
-    assert complete.message is None
-    assert len(complete.latex) == 3
-    # a complete result is kept for good
-    cached._recent_symbolic.clear()
-    monkeypatch.setattr(core_symbolic, "BUDGET_SECONDS", 0.0)
-    assert cached.symbolic(*args).message is None
+    monkeypatch.setattr(symbolic_jobs, "WAIT_FOR_SYMBOLIC", 60.0)
+    # ...but another session (or this one after any change) asks again, and gets it.
+    monkeypatch.setattr(symbolic_jobs, "session_owner", lambda part: f"another session:{part}")
+    complete = symbolic_jobs.symbolic_curves(parsed, 2, (-1.0, 1.0), ())
+    assert complete is not busy
+    assert complete.value().message is None
+    assert len(complete.value().latex) == 3

@@ -1,0 +1,208 @@
+"""SymPy work for many sessions at once: a fair queue, one job per session, shared results.
+
+A page never waits for SymPy: it submits a job and draws what it has; the job's result
+fills in when it is ready. Jobs wait in one queue, first come first served, and at most
+`runners` run at a time (one per worker of the SymPy pool). Each session has at most one
+job it is waiting for: a new request from the same session releases the older one, which
+is dropped from the queue, or stopped if it is running, unless another session waits for
+it too. Finished results are kept per key (bounded, least recently used first out), so a
+class opening the teacher's example pays for it once.
+
+A job's budget counts from when it starts running (`core.engines.symbolic` counts CPU
+time in the worker), never from when it was queued.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable
+
+from core.engines.symbolic import current_job
+
+QUEUED, RUNNING, DONE, CANCELLED, REFUSED = "queued", "running", "done", "cancelled", "refused"
+
+
+class Job:
+    """One request: its state, and its result once done.
+
+    Attributes:
+        key: what it computes (equal keys share one job and one result).
+        state: QUEUED, RUNNING, DONE, CANCELLED (nobody waits for it any more) or REFUSED
+            (the queue was full).
+        result: what the function returned (DONE only).
+        error: what it raised instead (DONE only), re-raised by `value()`.
+        submitted, started, finished: `time.monotonic()` of each event, or None.
+    """
+
+    def __init__(self, key: Hashable, function: Callable, args: tuple) -> None:
+        self.key, self.function, self.args = key, function, args
+        self.state = QUEUED
+        self.result = None
+        self.error: BaseException | None = None
+        self.owners: set[Hashable] = set()
+        self.submitted = time.monotonic()
+        self.started: float | None = None
+        self.finished: float | None = None
+        self._futures: list = []
+        self._lock = threading.Lock()
+        self._ended = threading.Event()
+
+    @property
+    def done(self) -> bool:
+        return self.state == DONE
+
+    @property
+    def pending(self) -> bool:
+        return self.state in (QUEUED, RUNNING)
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for the job to end; True when it has."""
+        return self._ended.wait(timeout) if timeout > 0 else self._ended.is_set()
+
+    def value(self):
+        """The result; raises what the function raised."""
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+    def track(self, future) -> None:
+        """A worker request made by this job: cancelled with it (see `cancel`)."""
+        with self._lock:
+            self._futures.append(future)
+            cancelled = self.state == CANCELLED
+        if cancelled:
+            future.cancel()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.state = CANCELLED
+            futures, self._futures = self._futures, []
+        self._ended.set()
+        for future in futures:
+            future.cancel()  # a running request's worker is stopped (pebble)
+
+
+class SymbolicQueue:
+    """Jobs for many owners (sessions), run in order by `runners` threads.
+
+    Args:
+        runners: jobs that may run at once (the SymPy pool's workers).
+        max_waiting: jobs that may wait; beyond that a request is REFUSED at once.
+        max_results: finished results kept.
+        max_owners: owners remembered (the oldest are forgotten: sessions end silently).
+    """
+
+    def __init__(
+        self, runners: int = 2, max_waiting: int = 256, max_results: int = 512,
+        max_owners: int = 4096,
+    ) -> None:  # fmt: skip
+        self.runners, self.max_waiting = runners, max_waiting
+        self.max_results, self.max_owners = max_results, max_owners
+        self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
+        self._waiting: deque[Job] = deque()
+        self._active: dict[Hashable, Job] = {}  # queued or running, by key
+        self._results: OrderedDict[Hashable, Job] = OrderedDict()
+        self._latest: OrderedDict[Hashable, Job] = OrderedDict()  # owner -> its job
+        self._threads: list[threading.Thread] = []
+
+    def submit(self, owner: Hashable, key: Hashable, function: Callable, *args) -> Job:
+        """The job computing `function(*args)` for `key`, on behalf of `owner`.
+
+        Returns the finished job at once when `key` was computed before, the job already
+        queued or running when someone asked for `key` first, and otherwise a new job at
+        the end of the queue. The owner's previous job is released.
+        """
+        with self._lock:
+            mine = self._latest.get(owner)
+            if mine is not None and mine.key == key and mine.state == DONE:
+                return mine  # even a transient result: retried on the owner's next change
+            job = self._results.get(key)
+            if job is not None:
+                self._results.move_to_end(key)
+            else:
+                job = self._active.get(key)
+            if job is None:
+                job = Job(key, function, args)
+                if len(self._waiting) >= self.max_waiting:
+                    job.state = REFUSED
+                    job._ended.set()
+                    return job
+                self._active[key] = job
+                self._waiting.append(job)
+                self._start_runners()
+                self._ready.notify()
+            previous = self._latest.pop(owner, None)
+            if previous is not None and previous is not job:
+                self._release(owner, previous)
+            job.owners.add(owner)
+            self._latest[owner] = job
+            while len(self._latest) > self.max_owners:
+                old_owner, old_job = self._latest.popitem(last=False)
+                self._release(old_owner, old_job)
+            return job
+
+    def ahead(self, job: Job) -> int:
+        """How many jobs wait before `job` (0 when it runs next, or runs, or is done)."""
+        with self._lock:
+            for index, waiting in enumerate(self._waiting):
+                if waiting is job:
+                    return index
+            return 0
+
+    def stats(self) -> dict[str, int]:
+        """Counts for a status line or a benchmark: waiting, running, results kept."""
+        with self._lock:
+            running = sum(job.state == RUNNING for job in self._active.values())
+            return {"waiting": len(self._waiting), "running": running,
+                    "results": len(self._results)}  # fmt: skip
+
+    def _release(self, owner: Hashable, job: Job) -> None:
+        """`owner` no longer waits for `job`; nobody else does: drop or stop it."""
+        job.owners.discard(owner)
+        if job.owners or not job.pending:
+            return
+        if job.state == QUEUED:
+            self._waiting.remove(job)
+        self._active.pop(job.key, None)
+        job.cancel()
+
+    def _start_runners(self) -> None:
+        while len(self._threads) < self.runners:
+            thread = threading.Thread(
+                target=self._run_jobs, name=f"symbolic-runner-{len(self._threads)}", daemon=True
+            )
+            self._threads.append(thread)
+            thread.start()
+
+    def _run_jobs(self) -> None:
+        while True:
+            with self._lock:
+                while not self._waiting:
+                    self._ready.wait()
+                job = self._waiting.popleft()
+                job.state, job.started = RUNNING, time.monotonic()
+            token = current_job.set(job)
+            try:
+                job.result = job.function(*job.args)
+            except Exception as error:  # the owner sees it through job.value()
+                job.error = error
+            finally:
+                current_job.reset(token)
+            self._finish(job)
+
+    def _finish(self, job: Job) -> None:
+        with self._lock:
+            job.finished = time.monotonic()
+            if self._active.get(job.key) is job:
+                del self._active[job.key]
+            if job.state == CANCELLED:
+                return
+            job.state = DONE
+            job._ended.set()
+            if not getattr(job.result, "transient", False):
+                self._results[job.key] = job
+                while len(self._results) > self.max_results:
+                    self._results.popitem(last=False)

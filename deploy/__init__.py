@@ -1,0 +1,1 @@
+"""Serving the app: the warm launcher, nginx in front of replicas (local and Docker)."""
