@@ -12,7 +12,7 @@ from core.engines.autodiff import warm_up as warm_up_autodiff
 from core.engines.bounded_parse import parse_bounded
 from core.engines.bounded_parse import warm_up as warm_up_parsing
 from core.engines.symbolic import warm_up as warm_up_symbolic
-from core.explorer.derivatives import GRID_SIZE, NumericView, numeric_view
+from core.explorer.derivatives import GRID_SIZE, NumericView, numeric_at, numeric_curves
 from core.programs.worker import warm_up as warm_up_programs
 
 
@@ -68,6 +68,17 @@ def _warm_optimizers() -> None:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def _numeric_curves(
+    text: str, max_order: int, x_range: tuple[float, float], params: tuple, settings: tuple
+) -> NumericView:
+    return numeric_curves(parse(text), max_order, x_range, dict(params), **dict(settings))
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _numeric_at(text: str, max_order: int, x0: float, params: tuple, settings: tuple):
+    return numeric_at(parse(text), max_order, x0, dict(params), **dict(settings))
+
+
 def numeric(
     text: str,
     max_order: int,
@@ -78,7 +89,9 @@ def numeric(
     accuracy: int,
     h: float | None,
 ) -> NumericView:
-    parsed = parse(text)
-    return numeric_view(
-        parsed, max_order, x_range, x0, dict(params), scheme=scheme, accuracy=accuracy, h=h
-    )
+    """The Explorer's AD and finite differences: the grid's and x0's, cached apart, so
+    that moving x0 computes one point, not the grid."""
+    settings = (("scheme", scheme), ("accuracy", accuracy), ("h", h))
+    curves = _numeric_curves(text, max_order, x_range, params, settings)
+    ad_at_x0, fd_at_x0 = _numeric_at(text, max_order, x0, params, settings)
+    return curves._replace(ad_at_x0=ad_at_x0, fd_at_x0=fd_at_x0)

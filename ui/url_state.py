@@ -42,13 +42,24 @@ def _restore_from_url(page: str, fields: list[Field]) -> None:
                 continue
 
 
-def save(fields: list[Field], extra: Mapping[str, str] | None = None) -> None:
-    """Write the current widget values (and `extra` pairs) to the URL."""
-    values = {
-        field.query: field.write(st.session_state[field.session])
-        for field in fields
-        if field.session in st.session_state
-    }
+def save(
+    fields: list[Field],
+    extra: Mapping[str, str] | None = None,
+    defaults: Mapping[str, object] | None = None,
+) -> None:
+    """Write the current widget values (and `extra` pairs) to the URL.
+
+    With `defaults`, a value written as its default is left out: the link then names only
+    what differs from the page's first view, and stays short.
+    """
+    values = {}
+    for field in fields:
+        if field.session not in st.session_state:
+            continue
+        text = field.write(st.session_state[field.session])
+        if field.session in (defaults or {}) and text == field.write(defaults[field.session]):
+            continue
+        values[field.query] = text
     values.update(extra or {})
     if dict(st.query_params) != values:
         st.query_params.from_dict(values)
@@ -63,6 +74,42 @@ def one_of(options):
         return text
 
     return read
+
+
+def label_of(labels: Mapping[str, object]):
+    """A reader of a short code, giving its option: `labels` maps each code to its option."""
+
+    def read(text: str):
+        if text not in labels:
+            raise ValueError(text)
+        return labels[text]
+
+    return read
+
+
+def write_label(labels: Mapping[str, object]):
+    """The writer matching `label_of`: an option as its code."""
+    codes = {label: code for code, label in labels.items()}
+    return lambda label: codes[label]
+
+
+def number_in(options):
+    """A reader of a number that must be one of `options` (a select slider's); gives the option."""
+
+    def read(text: str):
+        value = finite(text)
+        for option in options:
+            if option == value:
+                return option
+        raise ValueError(text)
+
+    return read
+
+
+def write_number(value) -> str:
+    """A number as the shortest text that reads back as the same float ("2", "0.1", "1e-08")."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def finite(text: str) -> float:
@@ -127,11 +174,11 @@ def write_switch(value) -> str:
 
 
 def subset_of(labels: Mapping[str, str]):
-    """A reader of a comma-separated list of keys of `labels`, giving their labels."""
+    """A reader of a comma-separated list of distinct keys of `labels`, giving their labels."""
 
     def read(text: str) -> list[str]:
         keys = [key for key in text.split(",") if key]
-        if any(key not in labels for key in keys):
+        if any(key not in labels for key in keys) or len(set(keys)) < len(keys):
             raise ValueError(text)
         return [labels[key] for key in keys]
 

@@ -67,7 +67,47 @@ def numeric_view(
     With scheme="complex", order 1 uses the complex step and higher orders central
     differences (the complex step gives first derivatives only).
     """
-    points = grid_points(x_range, x0)
+    settings = {"scheme": scheme, "accuracy": accuracy, "h": h}
+    curves = numeric_curves(parsed, max_order, x_range, params, **settings)
+    ad_at_x0, fd_at_x0 = numeric_at(parsed, max_order, x0, params, **settings)
+    return curves._replace(ad_at_x0=ad_at_x0, fd_at_x0=fd_at_x0)
+
+
+def numeric_curves(
+    parsed: ParsedExpression,
+    max_order: int,
+    x_range: tuple[float, float],
+    params: Mapping[str, float] | None = None,
+    **settings,
+) -> NumericView:
+    """The grid's part of `numeric_view` (what moving x0 leaves alone); nothing at x0."""
+    points = grid_points(x_range, x_range[0])[:-1]
+    ad, fd = _numeric(parsed, max_order, points, params, **settings)
+    return NumericView(xs=points, ad=ad, ad_at_x0=None, finite_differences=fd, fd_at_x0={})
+
+
+def numeric_at(
+    parsed: ParsedExpression,
+    max_order: int,
+    x0: float,
+    params: Mapping[str, float] | None = None,
+    **settings,
+) -> tuple[np.ndarray, dict[int, float]]:
+    """AD's derivatives at x0 and the finite differences', `numeric_view`'s other part."""
+    ad, fd = _numeric(parsed, max_order, np.array([float(x0)]), params, **settings)
+    return ad[:, 0], {order: float(values[0]) for order, values in fd.items()}
+
+
+def _numeric(
+    parsed: ParsedExpression,
+    max_order: int,
+    points: np.ndarray,
+    params: Mapping[str, float] | None,
+    *,
+    scheme: str = "central",
+    accuracy: int = 2,
+    h: float | None = None,
+) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     ad = ad_derivatives(parsed, points, max_order, params)
     variable = parsed.variables[0]
     values = {name: float(v) for name, v in (params or {}).items()}
@@ -82,13 +122,7 @@ def numeric_view(
             fd[order] = fd_derivative(
                 function, points, order, h=h, scheme=this_scheme, accuracy=accuracy
             )
-    return NumericView(
-        xs=points[:-1],
-        ad=ad[:, :-1],
-        ad_at_x0=ad[:, -1],
-        finite_differences={k: v[:-1] for k, v in fd.items()},
-        fd_at_x0={k: float(v[-1]) for k, v in fd.items()},
-    )
+    return ad, fd
 
 
 def symbolic_view(
