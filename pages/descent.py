@@ -11,20 +11,82 @@ from core.descent.optimizers import ALGORITHMS
 from core.descent.scipy_methods import SCIPY_METHODS
 from core.descent.surfaces import SURFACE_NAMES, surface
 from ui import descent_cached as cached
+from ui import url_state
 from ui.animation import animate
 from ui.cached import parse as parse_typed
 from ui.widgets import expression_error
 
 P = "descent_"
 CUSTOM = "your own f(x, y)"
+CONDITIONS = [1, 3, 10, 30, 100, 1000, 10000]
 RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 0.5]
-DEFAULT_CHOICE = ["gd", "momentum", "adam", "newton", "BFGS", "Nelder-Mead"]
 NEEDS_HESSIAN = ("Newton-CG", "trust-ncg", "dogleg")
+METHOD_NAMES = [*ALGORITHMS, *SCIPY_METHODS]
+SURFACES = {**{name: name for name in SURFACE_NAMES}, "custom": CUSTOM}  # URL code -> option
+# The start point's default is the surface's own start: it is set below, once the surface is known.
+DEFAULTS = {
+    f"{P}surface": SURFACE_NAMES[0],
+    f"{P}kappa": 10,
+    f"{P}custom": "(x - 1)^2 + 3(y + x^2/2)^2",
+    f"{P}methods": ["gd", "momentum", "adam", "newton", "BFGS", "Nelder-Mead"],
+    f"{P}gd_rate": 1e-3,
+    f"{P}m_rate": 1e-3,
+    f"{P}momentum": 0.9,
+    f"{P}adam_rate": 3e-2,
+    f"{P}max_iter": 1000,
+    f"{P}exact": True,
+}
+METHODS = {name: name for name in METHOD_NAMES}
+read_rate = url_state.number_in(RATES)
+# The view in the link; a value at its default is left out (see `_save`).
+FIELDS = {
+    "surface": url_state.Field(
+        "g_s", f"{P}surface", url_state.label_of(SURFACES), url_state.write_label(SURFACES)
+    ),
+    "kappa": url_state.Field(
+        "g_k", f"{P}kappa", url_state.number_in(CONDITIONS), url_state.write_number
+    ),
+    "custom": url_state.Field("g_f", f"{P}custom", lambda text: text[:500]),
+    "x0": url_state.Field("g_x", f"{P}x0", url_state.finite, url_state.write_number),
+    "y0": url_state.Field("g_y", f"{P}y0", url_state.finite, url_state.write_number),
+    "methods": url_state.Field(
+        "g_m", f"{P}methods", url_state.subset_of(METHODS), url_state.write_subset(METHODS)
+    ),
+    "gd_rate": url_state.Field("g_gd", f"{P}gd_rate", read_rate, url_state.write_number),
+    "m_rate": url_state.Field("g_mr", f"{P}m_rate", read_rate, url_state.write_number),
+    "momentum": url_state.Field(
+        "g_mb", f"{P}momentum", url_state.number_between(0.0, 0.99, 0.01), url_state.write_number
+    ),
+    "adam_rate": url_state.Field("g_ar", f"{P}adam_rate", read_rate, url_state.write_number),
+    "max_iter": url_state.Field("g_n", f"{P}max_iter", url_state.integer_between(10, 5000)),
+    "exact": url_state.Field("g_exact", f"{P}exact", url_state.switch, url_state.write_switch),
+}
+url_state.restore("descent", list(FIELDS.values()), DEFAULTS)
 
 
 def _reset_start() -> None:
     for key in (f"{P}x0", f"{P}y0", f"{P}animation_step"):
         st.session_state.pop(key, None)
+
+
+def _start_at_click() -> None:
+    """Start where the contour plot was clicked. A callback runs before any widget of the run
+    exists, so it may set the start inputs' values, whichever rerun brings the click."""
+    points = st.session_state[f"{P}contour"].selection.points
+    if points:
+        st.session_state[f"{P}x0"] = round(float(points[0]["x"]), 3)
+        st.session_state[f"{P}y0"] = round(float(points[0]["y"]), 3)
+        st.session_state[f"{P}clicked"] = True
+
+
+def _save(name: str, start: tuple[float, float]) -> None:
+    """Put the view in the URL: only what differs from the defaults, and the condition
+    number and the typed f only where the surface uses them."""
+    unused = {"kappa"} if name != "bowl" else set()
+    unused |= {"custom"} if name != CUSTOM else set()
+    fields = [field for key, field in FIELDS.items() if key not in unused]
+    defaults = {**DEFAULTS, f"{P}x0": start[0], f"{P}y0": start[1]}
+    url_state.save(fields, defaults=defaults)
 
 
 st.title("Descent trajectories")
@@ -34,18 +96,16 @@ st.caption(
 )
 c1, c2, c3 = st.columns([2, 2, 3])
 name = c1.selectbox(
-    "Surface", [*SURFACE_NAMES, CUSTOM], key=f"{P}surface", on_change=_reset_start
+    "Surface", list(SURFACES.values()), key=f"{P}surface", on_change=_reset_start
 )  # fmt: skip
 condition = c2.select_slider(
-    "Condition number κ (bowl)", [1, 3, 10, 30, 100, 1000, 10000], 10, key=f"{P}kappa",
-    on_change=_reset_start, disabled=name != "bowl",
+    "Condition number κ (bowl)", CONDITIONS, key=f"{P}kappa", on_change=_reset_start,
+    disabled=name != "bowl",
 )  # fmt: skip
 base = surface("rosenbrock" if name == CUSTOM else name, float(condition))
 text = base.text
 if name == CUSTOM:
-    text = c3.text_input(
-        "f(x, y) =", "(x - 1)^2 + 3(y + x^2/2)^2", key=f"{P}custom", on_change=_reset_start
-    )  # fmt: skip
+    text = c3.text_input("f(x, y) =", key=f"{P}custom", on_change=_reset_start)
 else:
     c3.markdown(f"**f(x, y) =** `{base.text}`  \n{base.note}")
 try:
@@ -56,6 +116,7 @@ try:
         )
 except ExpressionError as error:
     expression_error(text, error)
+    _save(name, base.start)
     st.stop()
 
 st.session_state.setdefault(f"{P}x0", float(base.start[0]))
@@ -63,19 +124,18 @@ st.session_state.setdefault(f"{P}y0", float(base.start[1]))
 d1, d2, d3 = st.columns([1, 1, 4])
 x0 = d1.number_input("Start x", key=f"{P}x0", step=0.1, format="%.3f")
 y0 = d2.number_input("Start y", key=f"{P}y0", step=0.1, format="%.3f")
-chosen = d3.multiselect(
-    "Optimizers", [*ALGORITHMS, *SCIPY_METHODS], DEFAULT_CHOICE, key=f"{P}methods"
-)  # fmt: skip
+chosen = d3.multiselect("Optimizers", METHOD_NAMES, key=f"{P}methods")
 with st.expander("Settings", icon=":material/tune:"):
     e = st.columns(5)
-    gd_rate = e[0].select_slider("GD / BB step", RATES, 1e-3, key=f"{P}gd_rate")
-    momentum_rate = e[1].select_slider("Momentum / Nesterov step", RATES, 1e-3, key=f"{P}m_rate")
-    momentum = e[2].slider("Momentum β", 0.0, 0.99, 0.9, key=f"{P}momentum")
-    adam_rate = e[3].select_slider("Adam / RMSProp step", RATES, 3e-2, key=f"{P}adam_rate")
-    max_iter = e[4].slider("Iteration cap", 10, 5000, 1000, key=f"{P}max_iter")
+    gd_rate = e[0].select_slider("GD / BB step", RATES, key=f"{P}gd_rate")
+    momentum_rate = e[1].select_slider("Momentum / Nesterov step", RATES, key=f"{P}m_rate")
+    momentum = e[2].slider("Momentum β", 0.0, 0.99, key=f"{P}momentum")
+    adam_rate = e[3].select_slider("Adam / RMSProp step", RATES, key=f"{P}adam_rate")
+    max_iter = e[4].slider("Iteration cap", 10, 5000, key=f"{P}max_iter")
     exact = st.toggle(
-        "SciPy methods get JAX's exact gradient (and Hessian where used)", True, key=f"{P}exact"
+        "SciPy methods get JAX's exact gradient (and Hessian where used)", key=f"{P}exact"
     )  # fmt: skip
+_save(name, base.start)
 
 settings = {
     "gd": {"learning_rate": gd_rate},
@@ -102,22 +162,20 @@ longest = max((len(t.points) for t in results.values()), default=1) - 1
 
 def render(step: int) -> None:
     left, right = st.columns([3, 2])
-    event = left.plotly_chart(
+    left.plotly_chart(
         contour_figure(
             xs, ys, z, {k: t.points for k, t in results.items()}, step,
             base.minima if name != CUSTOM else (), base.log_contours,
         ),
-        on_select="rerun", selection_mode="points", key=f"{P}contour",
+        on_select=_start_at_click, selection_mode="points", key=f"{P}contour",
     )  # fmt: skip
     right.plotly_chart(loss_figure({k: t.values for k, t in results.items()}, step))
-    points = event.selection.points if event and event.selection else []
-    if points:
-        st.session_state[f"{P}x0"] = round(float(points[0]["x"]), 3)
-        st.session_state[f"{P}y0"] = round(float(points[0]["y"]), 3)
-        st.session_state.pop(f"{P}contour", None)
-        st.rerun(scope="app")
+    if st.session_state.get(f"{P}clicked"):
+        st.rerun(scope="app")  # a click reruns only this fragment: the whole page must follow
 
 
+if st.session_state.pop(f"{P}clicked", False):
+    st.session_state.pop(f"{P}animation_step", None)  # a new start: show its run finished
 animate(f"{P}animation", max(longest, 1), render, stride=max(1, longest // 60))
 
 minima = np.asarray(base.minima if name != CUSTOM else [], dtype=np.float64)

@@ -15,10 +15,75 @@ from core.regression.figures import (
     polynomial_loss_figure,
 )
 from ui import regression_cached as cached
+from ui import url_state
 from ui.animation import animate
 
 P = "regression_"
 STEPS = ["auto (1/L)"] + [f"{v:g}" for v in (1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)]
+TOLERANCES = [1e-4, 1e-6, 1e-8, 1e-10, 1e-12]
+PENALTIES = [1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+SOURCES = {"simulated": "simulated y = αx + β + σε", "a CSV file": "a CSV file"}
+TABS = {  # URL code -> tab label
+    "linear": ":material/trending_up: Linear",
+    "polynomial": ":material/ssid_chart: Polynomial",
+    "logistic": ":material/scatter_plot: Logistic",
+}
+STEP_CODES = {"auto": STEPS[0], **{text: text for text in STEPS[1:]}}
+ANIMATED = {"newton": "newton", "gd": "gradient descent"}
+DEFAULTS = {
+    f"{P}tab": TABS["linear"],
+    f"{P}source": "simulated",
+    f"{P}n": 50,
+    f"{P}alpha": 2.0,
+    f"{P}beta": -1.0,
+    f"{P}sigma": 1.0,
+    f"{P}seed": 0,
+    f"{P}step": STEPS[0],
+    f"{P}stopping": "gradient",
+    f"{P}tol": 1e-8,
+    f"{P}cap": 2000,
+    f"{P}degree": 3,
+    f"{P}poly_sigma": 0.5,
+    f"{P}rule": "fixed",
+    f"{P}poly_cap": 2000,
+    f"{P}per_class": 40,
+    f"{P}separation": 3.0,
+    f"{P}lam": 1e-3,
+    f"{P}method": "newton",
+}
+
+
+def _field(query: str, key: str, read, write=str) -> url_state.Field:
+    return url_state.Field(query, f"{P}{key}", read, write)
+
+
+def _number(query: str, key: str, low: float, high: float, step: float) -> url_state.Field:
+    return _field(query, key, url_state.number_between(low, high, step), url_state.write_number)
+
+
+# The view in the link: the open tab and every tab's inputs, each only where it differs from
+# its default (an uploaded file cannot travel in a link: a CSV view opens on simulated data).
+FIELDS = [
+    _field("r_tab", "tab", url_state.label_of(TABS), url_state.write_label(TABS)),
+    _field("r_n", "n", url_state.integer_between(5, 500)),
+    _number("r_alpha", "alpha", -5.0, 5.0, 0.1),
+    _number("r_beta", "beta", -5.0, 5.0, 0.1),
+    _number("r_sigma", "sigma", 0.0, 5.0, 0.1),
+    _field("r_seed", "seed", url_state.integer_between(0, 10_000)),
+    _field("r_step", "step", url_state.label_of(STEP_CODES), url_state.write_label(STEP_CODES)),
+    _field("r_stop", "stopping", url_state.one_of(["gradient", "relative_loss"])),
+    _field("r_tol", "tol", url_state.number_in(TOLERANCES), url_state.write_number),
+    _field("r_cap", "cap", url_state.integer_between(10, 10_000)),
+    _field("r_deg", "degree", url_state.integer_between(1, 12)),
+    _number("r_psigma", "poly_sigma", 0.0, 3.0, 0.1),
+    _field("r_rule", "rule", url_state.one_of(["fixed", "bb"])),
+    _field("r_pcap", "poly_cap", url_state.integer_between(100, 10_000)),
+    _field("r_per", "per_class", url_state.integer_between(5, 200)),
+    _number("r_sep", "separation", 0.0, 6.0, 0.25),
+    _field("r_lam", "lam", url_state.number_in(PENALTIES), url_state.write_number),
+    _field("r_anim", "method", url_state.label_of(ANIMATED), url_state.write_label(ANIMATED)),
+]
+url_state.restore("regression", FIELDS, DEFAULTS)
 
 
 def _result_row(name: str, result) -> dict:
@@ -36,16 +101,15 @@ st.caption(
     "Fitting a model is minimising a loss. Here the gradient of each loss comes from "
     "`jax.grad`, and simple descent methods race the closed-form or library answer."
 )
+# The open tab is state (on_change="rerun") so that a link can reopen it; every tab still runs.
 linear_tab, polynomial_tab, logistic_tab = st.tabs(
-    [":material/trending_up: Linear", ":material/ssid_chart: Polynomial",
-     ":material/scatter_plot: Logistic"]
-)  # fmt: skip
+    list(TABS.values()), key=f"{P}tab", on_change="rerun"
+)
 
 with linear_tab:
     source = st.radio(
-        "Data", ["simulated", "a CSV file"], key=f"{P}source", horizontal=True,
-        format_func={"simulated": "simulated y = αx + β + σε", "a CSV file": "a CSV file"}.get,
-    )  # fmt: skip
+        "Data", list(SOURCES), key=f"{P}source", horizontal=True, format_func=SOURCES.get
+    )
     upload = None
     if source == "a CSV file":
         upload = st.file_uploader(
@@ -53,19 +117,19 @@ with linear_tab:
             key=f"{P}file",
         )  # fmt: skip
     c = st.columns(5)
-    n = c[0].slider("Samples n", 5, 500, 50, key=f"{P}n")
-    alpha = c[1].slider("Slope α", -5.0, 5.0, 2.0, 0.1, key=f"{P}alpha")
-    beta = c[2].slider("Intercept β", -5.0, 5.0, -1.0, 0.1, key=f"{P}beta")
-    sigma = c[3].slider("Noise σ", 0.0, 5.0, 1.0, 0.1, key=f"{P}sigma")
-    seed = c[4].number_input("Seed", 0, 10_000, 0, key=f"{P}seed")
+    n = c[0].slider("Samples n", 5, 500, key=f"{P}n")
+    alpha = c[1].slider("Slope α", -5.0, 5.0, step=0.1, key=f"{P}alpha")
+    beta = c[2].slider("Intercept β", -5.0, 5.0, step=0.1, key=f"{P}beta")
+    sigma = c[3].slider("Noise σ", 0.0, 5.0, step=0.1, key=f"{P}sigma")
+    seed = c[4].number_input("Seed", 0, 10_000, step=1, key=f"{P}seed")
     d = st.columns(4)
     step_text = d[0].select_slider("Fixed step", STEPS, key=f"{P}step")
     stopping = d[1].radio(
         "Stop when", ["gradient", "relative_loss"], key=f"{P}stopping", horizontal=True,
         format_func={"gradient": "‖∇L‖ < tol", "relative_loss": "ΔL/L < tol"}.get,
     )  # fmt: skip
-    tol = d[2].select_slider("Tolerance", [1e-4, 1e-6, 1e-8, 1e-10, 1e-12], 1e-8, key=f"{P}tol")
-    cap = d[3].slider("Iteration cap", 10, 10_000, 2000, key=f"{P}cap")
+    tol = d[2].select_slider("Tolerance", TOLERANCES, key=f"{P}tol")
+    cap = d[3].slider("Iteration cap", 10, 10_000, key=f"{P}cap")
     step = None if step_text.startswith("auto") else float(step_text)
     fits = None
     if source == "simulated":
@@ -96,13 +160,13 @@ with linear_tab:
 
 with polynomial_tab:
     c = st.columns(4)
-    degree = c[0].slider("Degree k", 1, 12, 3, key=f"{P}degree")
-    poly_sigma = c[1].slider("Noise σ", 0.0, 3.0, 0.5, 0.1, key=f"{P}poly_sigma")
+    degree = c[0].slider("Degree k", 1, 12, key=f"{P}degree")
+    poly_sigma = c[1].slider("Noise σ", 0.0, 3.0, step=0.1, key=f"{P}poly_sigma")
     rule = c[2].radio(
         "Step rule", ["fixed", "bb"], key=f"{P}rule", horizontal=True,
         format_func={"fixed": "fixed 1/L", "bb": "Barzilai–Borwein"}.get,
     )  # fmt: skip
-    poly_cap = c[3].slider("Iteration cap", 100, 10_000, 2000, key=f"{P}poly_cap")
+    poly_cap = c[3].slider("Iteration cap", 100, 10_000, key=f"{P}poly_cap")
     comparison = cached.polynomial(degree, poly_sigma, 0, rule, poly_cap)
     left, right = st.columns(2)
     left.plotly_chart(polynomial_figure(comparison))
@@ -125,12 +189,11 @@ with polynomial_tab:
 
 with logistic_tab:
     c = st.columns(4)
-    per_class = c[0].slider("Points per class", 5, 200, 40, key=f"{P}per_class")
-    separation = c[1].slider("Separation", 0.0, 6.0, 3.0, 0.25, key=f"{P}separation")
-    lam = c[2].select_slider("L2 penalty λ", [1e-4, 1e-3, 1e-2, 1e-1, 1.0], 1e-3, key=f"{P}lam")
-    method = c[3].radio(
-        "Animate", ["newton", "gradient descent"], key=f"{P}method", horizontal=True
-    )  # fmt: skip
+    per_class = c[0].slider("Points per class", 5, 200, key=f"{P}per_class")
+    separation = c[1].slider("Separation", 0.0, 6.0, step=0.25, key=f"{P}separation")
+    lam = c[2].select_slider("L2 penalty λ", PENALTIES, key=f"{P}lam")
+    method = c[3].radio("Animate", list(ANIMATED.values()), key=f"{P}method", horizontal=True)
+    url_state.save(FIELDS, defaults=DEFAULTS)  # after the last control of the last tab
     logistic, table = cached.logistic(per_class, separation, 0, lam)
     fit = logistic.newton if method == "newton" else logistic.gradient_descent
 
