@@ -21,13 +21,13 @@ device = cached.warm_up()
 
 page = st.navigation(
     [
-        st.Page("pages/explorer.py", title="Explorer", icon=":material/show_chart:", default=True),
-        st.Page("pages/fd_lab.py", title="Finite-differences lab", icon=":material/science:"),
-        st.Page("pages/data.py", title="Derivatives of data", icon=":material/scatter_plot:"),
+        st.Page("views/explorer.py", title="Explorer", icon=":material/show_chart:", default=True),
+        st.Page("views/fd_lab.py", title="Finite-differences lab", icon=":material/science:"),
+        st.Page("views/data.py", title="Derivatives of data", icon=":material/scatter_plot:"),
         # A short title: a long one is cut in the sidebar when its page is selected.
-        st.Page("pages/kinks.py", title="Kinks and programs", icon=":material/route:"),
-        st.Page("pages/regression.py", title="Regression", icon=":material/trending_up:"),
-        st.Page("pages/descent.py", title="Descent trajectories", icon=":material/moving:"),
+        st.Page("views/kinks.py", title="Kinks and programs", icon=":material/route:"),
+        st.Page("views/regression.py", title="Regression", icon=":material/trending_up:"),
+        st.Page("views/descent.py", title="Descent trajectories", icon=":material/moving:"),
     ]
 )
 with st.sidebar:

@@ -77,12 +77,12 @@ FIRST_PLOT_TARGET_S = 0.5
 ORDER8_TARGET_S = 0.5
 # Pages whose warm rerun is measured, with their targets (seconds, server-side).
 PAGES = (
-    ("the Explorer", "pages/explorer.py", 0.100),
-    ("the finite-differences lab", "pages/fd_lab.py", 0.200),
-    ("derivatives of data", "pages/data.py", 0.200),
-    ("kinks, programs and interpolation", "pages/kinks.py", 0.200),
-    ("regression", "pages/regression.py", 0.300),
-    ("descent trajectories", "pages/descent.py", 0.300),
+    ("the Explorer", "views/explorer.py", 0.100),
+    ("the finite-differences lab", "views/fd_lab.py", 0.200),
+    ("derivatives of data", "views/data.py", 0.200),
+    ("kinks, programs and interpolation", "views/kinks.py", 0.200),
+    ("regression", "views/regression.py", 0.300),
+    ("descent trajectories", "views/descent.py", 0.300),
 )
 TRAJECTORY_TARGET_S = 0.300
 NESTED_EXPRESSIONS = ("cos(x/2)^3 + x*exp(-x^2/5)", "log(3 + sin(x))*atan(x/2) - sqrt(2 + x^2)")

@@ -31,7 +31,7 @@ def _no_exception(at: AppTest) -> None:
 @pytest.fixture(scope="module")
 def app() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     _no_exception(at)
     return at
 
@@ -116,7 +116,7 @@ def test_a_warm_rerun_is_fast(app):
 
 def test_uploading_a_csv_shows_the_methods_without_errors():
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     at.segmented_control(key="data_source").set_value("A CSV file").run()
     _no_exception(at)
     assert any("Upload a file" in info.value for info in at.info)
@@ -140,7 +140,7 @@ def _data_page(**query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     # Open the data page first, as a link to it does: the Explorer would write its own URL.
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     _no_exception(at)
     return at
 

@@ -19,7 +19,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 @pytest.fixture(scope="module")
 def descent() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page("pages/descent.py").run()
+    at.switch_page("views/descent.py").run()
     _ok(at)
     return at
 

@@ -14,7 +14,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 @pytest.fixture(scope="module")
 def lab() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page("pages/fd_lab.py").run()
+    at.switch_page("views/fd_lab.py").run()
     assert not at.exception
     return at
 

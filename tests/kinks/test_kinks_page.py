@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("generous_symbolic_budget")
 @pytest.fixture(scope="module")
 def kinks() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page("pages/kinks.py").run()
+    at.switch_page("views/kinks.py").run()
     _ok(at)
     return at
 
@@ -125,7 +125,7 @@ def test_a_copied_link_reopens_every_tabs_inputs():
              "k_irange": "-1,2.5", "k_prog": program, "k_prange": "-2,2"}  # fmt: skip
     for key, value in query.items():
         at.query_params[key] = value
-    at.switch_page("pages/kinks.py").run()  # a link opens this page first
+    at.switch_page("views/kinks.py").run()  # a link opens this page first
     _ok(at)
     assert at.text_input(key="kinks_expr").value == "max(x, 0)"
     assert at.number_input(key="kinks_x0").value == 0.25

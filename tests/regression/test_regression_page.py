@@ -14,7 +14,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 @pytest.fixture(scope="module")
 def regression() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page("pages/regression.py").run()
+    at.switch_page("views/regression.py").run()
     _ok(at)
     return at
 

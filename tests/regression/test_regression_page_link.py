@@ -30,7 +30,7 @@ def _open(query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in query.items():
         at.query_params[key] = value
-    at.switch_page("pages/regression.py").run()
+    at.switch_page("views/regression.py").run()
     _ok(at)
     return at
 
