@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -60,12 +61,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url(artifacts):
-    """Serve the app on a free local port for the session; stop it afterwards."""
+@contextlib.contextmanager
+def streamlit_server(log_path: Path):
+    """`streamlit run app.py` on a free local port (as Community Cloud runs it: no warm
+    launcher); yields its URL once healthy, and stops it afterwards."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = (artifacts / "server.log").open("w")
+    log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -76,7 +78,7 @@ def app_url(artifacts):
         deadline = time.monotonic() + 90
         while not _healthy(url):
             if server.poll() is not None:
-                pytest.fail(f"The app server exited with {server.returncode}; see server.log.")
+                pytest.fail(f"The app server exited with {server.returncode}; see {log_path}.")
             if time.monotonic() > deadline:
                 pytest.fail("The app server did not become healthy within 90 s.")
             time.sleep(0.3)
@@ -89,6 +91,13 @@ def app_url(artifacts):
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(artifacts):
+    """Serve the app on a free local port for the session; stop it afterwards."""
+    with streamlit_server(artifacts / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
