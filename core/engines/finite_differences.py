@@ -7,6 +7,7 @@ offsets in O(n^2 m) exact rational operations.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
@@ -60,7 +61,13 @@ def fornberg_weights(order: int, offsets: Sequence) -> list:
 
 def fd_coefficients_exact(order: int, offsets: Sequence[int | Fraction]) -> list[Fraction]:
     """Exact weights w with f^(order)(x) ~ sum_i w_i f(x + offsets_i h) / h^order."""
-    return fornberg_weights(order, [Fraction(offset) for offset in offsets])
+    return list(_exact_weights(order, tuple(Fraction(offset) for offset in offsets)))
+
+
+@functools.lru_cache(maxsize=256)
+def _exact_weights(order: int, offsets: tuple[Fraction, ...]) -> tuple[Fraction, ...]:
+    # Exact arithmetic costs about 1 ms a stencil, and a page asks for the same few often.
+    return tuple(fornberg_weights(order, offsets))
 
 
 def fd_coefficients(order: int, offsets: Sequence[int]) -> np.ndarray:
