@@ -1,10 +1,13 @@
-# Derivative Explorer. `make run` serves the app; `make test` runs every test.
+# Derivative Explorer. `make run` serves the app; `make serve` serves it from one process
+# per core behind nginx; `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+SERVE_PORT ?= 8080
+REPLICAS ?= $(shell nproc)
 
-.PHONY: run test lint bench install install-test chromium screenshots clean
+.PHONY: run serve test lint bench install install-test chromium nginx screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +19,13 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 
+# The warm launcher: the port opens once JAX and the worker pools are warm (~15-40 s).
 run: install
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
+	$(BIN)/python -m deploy.serve --port $(PORT) --address 0.0.0.0
+
+# One warm process per core behind nginx (cookie affinity); ctrl-C stops them all.
+serve: install nginx
+	$(BIN)/python -m deploy.local --replicas $(REPLICAS) --port $(SERVE_PORT) --address 0.0.0.0
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:
@@ -25,11 +33,17 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
+# `make serve` and the deployment tests run Debian's nginx; install it when it is missing.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q nginx; }
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install-test chromium lint
+test: install-test chromium nginx lint
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/python
