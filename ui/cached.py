@@ -67,7 +67,7 @@ def _warm_optimizers() -> None:
     compare_logistic(two_blobs())
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=128, show_spinner=False)  # about 180 kB each
 def _numeric_curves(
     text: str, max_order: int, x_range: tuple[float, float], params: tuple, settings: tuple
 ) -> NumericView:

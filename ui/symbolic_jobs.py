@@ -28,7 +28,7 @@ WAIT_FOR_POINT = 0.3
 @st.cache_resource(show_spinner=False)
 def symbolic_queue() -> SymbolicQueue:
     """The server's one queue of SymPy jobs (shared by every session and page)."""
-    return SymbolicQueue(runners=WORKERS)
+    return SymbolicQueue(runners=WORKERS, max_results=256)  # a result: up to 100 kB
 
 
 def session_owner(part: str) -> str:

@@ -34,7 +34,8 @@ BUDGET_SECONDS = 5.0
 # Eager `jax.grad` costs 2-20 ms a point for the gallery's programs (measured here), so
 # the page's point-by-point derivative uses at most this many of the grid's points.
 POINTWISE_POINTS = 40
-WORKERS = 2
+# One worker: each imports JAX (about 110 MB), and a server must fit a 2 GiB container.
+WORKERS = 1
 START_SECONDS = 60.0  # the most a fresh worker may take to import JAX before a task starts
 
 _pool: ProcessPool | None = None
