@@ -81,7 +81,7 @@ def for_screen(figure: go.Figure, points: int = SCREEN_POINTS) -> go.Figure:
             continue
         x, y = np.asarray(x), np.asarray(y)
         if len(x) > points and "markers" not in (getattr(trace, "mode", None) or "lines"):
-            stride = -(-(len(x) - 1) // points)
+            stride = _stride(len(x) - 1, points)
             x, y = x[::stride], y[::stride]
         trace.y = _compact(y)
         step = _uniform_step(x)
@@ -90,6 +90,16 @@ def for_screen(figure: go.Figure, points: int = SCREEN_POINTS) -> go.Figure:
         else:  # a uniform grid is sent as its start and step, not as numbers
             trace.x, trace.x0, trace.dx = None, float(x[0]), step
     return figure
+
+
+def _stride(intervals: int, points: int) -> int:
+    """Every how many points to keep: the smallest k giving at most `points` intervals,
+    or a slightly larger one that divides the grid, so the last point is kept too."""
+    least = -(-intervals // points)
+    for stride in range(least, 2 * least + 1):
+        if intervals % stride == 0:
+            return stride
+    return least
 
 
 def _uniform_step(x: np.ndarray) -> float | None:

@@ -64,3 +64,13 @@ def test_the_message_is_several_times_smaller():
     decoded = json.loads(pio.to_json(for_screen(_figure(xs, rows[3])).to_dict()))["data"][0]
     assert decoded["x0"] == -4.0
     assert "x" not in decoded
+
+
+def test_thinning_keeps_the_last_point_when_a_stride_divides_the_grid():
+    xs = np.linspace(-4.0, 4.0, 1001)
+    (trace,) = for_screen(_figure(xs, xs, mode="lines"), points=200).data
+    assert len(trace.y) == 201
+    assert trace.y[-1] == 4.0
+    (trace,) = for_screen(_figure(xs, xs, mode="lines"), points=300).data
+    assert len(trace.y) == 251  # 1000 / 4: the stride 4 keeps both ends
+    assert trace.y[-1] == 4.0
