@@ -7,7 +7,7 @@ PORT ?= 8501
 SERVE_PORT ?= 8080
 REPLICAS ?= $(shell nproc)
 
-.PHONY: run serve test lint bench install install-test chromium nginx screenshots clean
+.PHONY: run serve test lint bench loadtest install install-test chromium nginx screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ lint: install-test
 
 test: install-test chromium nginx lint
 	$(BIN)/python -m pytest
+
+# Sessions over Streamlit's websocket protocol against its own nginx + one replica per core:
+# classroom, shared link, hostile neighbour and soak (about 10 minutes on two cores).
+loadtest: install-test nginx
+	$(BIN)/python -m benchmarks.loadtest
 
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
