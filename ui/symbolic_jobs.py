@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.engines.symbolic import WORKERS
 from core.engines.symbolic_queue import QUEUED, REFUSED, RUNNING, Job, SymbolicQueue
@@ -88,12 +89,22 @@ def wait_for(jobs: list[Job]) -> None:
     the page; when the jobs end, one rerun of the page draws their results.
     """
     if all(not job.pending for job in jobs):
-        st.rerun()  # the whole page, which draws the results
+        # Done since the page drew without them. In the page's own run, let it finish
+        # (a rerun now would cut it short and send it twice); the first poll redraws.
+        if _polling():
+            st.rerun()  # the whole page, which draws the results
+        return
     for job in jobs:
         status = job_status(job)
         if status:
             st.info(status, icon=":material/hourglass_top:")
             break
+
+
+def _polling() -> bool:
+    """Whether this run is the fragment's own poll, not the page's run that started it."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def when_pending(undrawn: list[Job | None]) -> None:
