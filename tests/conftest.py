@@ -6,14 +6,14 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from deploy.local import free_port, healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -47,25 +47,11 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
-
-
 @contextlib.contextmanager
 def streamlit_server(log_path: Path):
     """`streamlit run app.py` on a free local port (as Community Cloud runs it: no warm
     launcher); yields its URL once healthy, and stops it afterwards."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = log_path.open("w")
     server = subprocess.Popen(
@@ -76,7 +62,7 @@ def streamlit_server(log_path: Path):
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 90
-        while not _healthy(url):
+        while not healthy(url):
             if server.poll() is not None:
                 pytest.fail(f"The app server exited with {server.returncode}; see {log_path}.")
             if time.monotonic() > deadline:

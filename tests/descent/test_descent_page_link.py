@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from tests.descent.test_descent_page import _paths
+from tests.page_links import no_exception, open_link
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 DEFAULT_METHODS = ["gd", "momentum", "adam", "newton", "BFGS", "Nelder-Mead"]
 
 # Every field of the link, each away from its default.
@@ -24,18 +23,8 @@ LINK = {
 }  # fmt: skip
 
 
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
 def _open(query: dict[str, str]) -> AppTest:
-    """The page opened from a link: the query is there before the first run, as in a browser."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page("views/descent.py").run()
-    _ok(at)
-    return at
+    return open_link("views/descent.py", query)
 
 
 def _contour(at: AppTest) -> list[dict]:
@@ -57,7 +46,7 @@ def _click(at: AppTest, x: float, y: float) -> None:
         )
     )
     at._run(states)
-    _ok(at)
+    no_exception(at)
 
 
 def test_a_link_with_every_field_reopens_that_view():
@@ -112,7 +101,7 @@ def test_the_link_follows_the_controls_and_a_copied_one_reopens_the_same_view():
     at.toggle(key="descent_exact").set_value(False).run()
     at.number_input(key="descent_x0").set_value(1.5).run()
     at.number_input(key="descent_y0").set_value(0.7).run()
-    _ok(at)
+    no_exception(at)
     assert dict(at.query_params) == {
         "g_s": "bowl", "g_k": "30", "g_x": "1.5", "g_y": "0.7", "g_m": "gd,nesterov,rmsprop,BFGS",
         "g_gd": "0.01", "g_mr": "0.0003", "g_mb": "0.8", "g_ar": "0.3", "g_n": "300",

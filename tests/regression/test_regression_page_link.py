@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.page_links import no_exception, open_link
 
 # Every field of the link, each away from its default.
 LINK = {
@@ -21,18 +20,8 @@ LINK = {
 }  # fmt: skip
 
 
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
 def _open(query: dict[str, str]) -> AppTest:
-    """The page opened from a link: the query is there before the first run, as in a browser."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page("views/regression.py").run()
-    _ok(at)
-    return at
+    return open_link("views/regression.py", query)
 
 
 def _values(values) -> np.ndarray:
@@ -112,7 +101,7 @@ def test_the_default_view_has_a_bare_link_and_a_copied_one_reopens_the_same_view
     at.radio(key="regression_method").set_value("gradient descent").run()
     at.session_state["regression_tab"] = ":material/ssid_chart: Polynomial"  # a tab click
     at.run()
-    _ok(at)
+    no_exception(at)
     assert dict(at.query_params) == {
         "r_tab": "polynomial", "r_n": "120", "r_alpha": "0.5", "r_step": "0.1",
         "r_tol": "1e-10", "r_deg": "9", "r_rule": "bb", "r_sep": "4.5", "r_lam": "1",
