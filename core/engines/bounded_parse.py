@@ -18,7 +18,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pebble import ProcessExpired, ProcessPool
 
 from core.engines import symbolic_worker
-from core.engines.symbolic import MEMORY_BYTES, _WorkerContext
+from core.engines.symbolic import MEMORY_BYTES
+from core.engines.worker_processes import WorkerContext
 from core.errors import ExpressionError
 from core.language.expression import ParsedExpression, parse_expression
 
@@ -33,7 +34,7 @@ def _get_pool() -> ProcessPool:
     global _pool
     with _pool_lock:
         if _pool is None or not _pool.active:
-            context = _WorkerContext()  # forkserver; never runs the app's script
+            context = WorkerContext()  # forkserver; never runs the app's script
             context.set_forkserver_preload(["core.language.expression"])
             _pool = ProcessPool(
                 max_workers=WORKERS,

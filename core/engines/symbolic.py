@@ -8,8 +8,6 @@ in a worker process that is killed when its budget runs out (pebble).
 
 from __future__ import annotations
 
-import io
-import os
 import signal
 import threading
 import time
@@ -17,8 +15,6 @@ from collections.abc import Mapping
 from concurrent.futures import CancelledError as FutureCancelled
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextvars import ContextVar
-from multiprocessing import context as multiprocessing_context
-from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
 from typing import NamedTuple
 
 import numpy as np
@@ -26,6 +22,7 @@ import sympy
 from pebble import ProcessExpired, ProcessPool
 
 from core.engines import symbolic_worker
+from core.engines.worker_processes import WorkerContext
 from core.errors import BudgetExceeded
 from core.language.expression import ParsedExpression
 
@@ -57,62 +54,10 @@ class SymbolicResult(NamedTuple):
     transient: bool = False  # cut short by the server's state, not the expression's size
 
 
-# -- worker processes that never run the app ----------------------------------------------
-
-# What multiprocessing's preparation data uses to re-run the parent's main script in a
-# new process. Under Streamlit, `sys.modules["__main__"]` is whichever page script a
-# session thread is running (and under AppTest the test), so a worker started from any
-# thread could run the app; a worker needs only the module of the function it runs.
-_MAIN_KEYS = ("init_main_from_path", "init_main_from_name")
-
-
-class _WorkerPopen(popen_forkserver.Popen):
-    """CPython's forkserver Popen, sending preparation data without the main script.
-
-    `_launch` is CPython's own (the same from 3.11 to its main branch) but for the two
-    keys it drops: reading `sys.modules["__main__"]` once and mutating nothing, it is
-    safe while other threads swap `__main__`.
-    """
-
-    def _launch(self, process_obj) -> None:
-        prep_data = spawn.get_preparation_data(process_obj._name)
-        for key in _MAIN_KEYS:
-            prep_data.pop(key, None)
-        buf = io.BytesIO()
-        multiprocessing_context.set_spawning_popen(self)
-        try:
-            reduction.dump(prep_data, buf)
-            reduction.dump(process_obj, buf)
-        finally:
-            multiprocessing_context.set_spawning_popen(None)
-        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
-        # As CPython: a duplicate of the data pipe's write end is the child's sentinel
-        # of its parent.
-        _parent_w = os.dup(w)
-        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
-        with open(w, "wb", closefd=True) as f:
-            f.write(buf.getbuffer())
-        self.pid = forkserver.read_signed(self.sentinel)
-
-
-class _WorkerProcess(multiprocessing_context.ForkServerProcess):
-    """A forkserver process that never imports or runs the parent's `__main__`."""
-
-    @staticmethod
-    def _Popen(process_obj):
-        return _WorkerPopen(process_obj)
-
-
-class _WorkerContext(multiprocessing_context.ForkServerContext):
-    """The forkserver context of every worker pool (symbolic and program workers)."""
-
-    Process = _WorkerProcess
-
-
 def _new_pool() -> ProcessPool:
     # forkserver, not fork: forking a process that runs JAX's threads can deadlock.
     # Preloading the worker module makes each new worker start warm.
-    context = _WorkerContext()
+    context = WorkerContext()
     context.set_forkserver_preload(["core.engines.symbolic_worker"])
     return ProcessPool(
         max_workers=WORKERS,

@@ -7,8 +7,8 @@ runs out (pebble), as for the symbolic engine; Python signals do not work in
 Streamlit's threads.
 
 The workers come from the same forkserver as the symbolic workers
-(`core.engines.symbolic._WorkerContext`), which is one per process and preloads only the light
-symbolic module; each program worker imports and warms JAX in its initializer (about
+(`core.engines.worker_processes.WorkerContext`), which is one per process and preloads
+only the light symbolic module; each program worker imports and warms JAX in its initializer (about
 1-2 s, before it takes a task, so it does not eat into a task's budget). Call
 `warm_up()` at start-up so that no user waits for it.
 """
@@ -171,10 +171,10 @@ def _get_pool() -> ProcessPool:
     global _pool
     with _pool_lock:
         if _pool is None or not _pool.active:
-            from core.engines.symbolic import _WorkerContext  # the symbolic engine's context
+            from core.engines.worker_processes import WorkerContext
 
             _pool = ProcessPool(
-                max_workers=WORKERS, initializer=_start_worker, context=_WorkerContext()
+                max_workers=WORKERS, initializer=_start_worker, context=WorkerContext()
             )
         return _pool
 
