@@ -44,11 +44,17 @@ class TableRow(NamedTuple):
     fd_minus_symbolic: float | None
 
 
-def grid_points(x_range: tuple[float, float], x0: float) -> np.ndarray:
+def grid(x_range: tuple[float, float]) -> np.ndarray:
+    """The page's GRID_SIZE points from low to high."""
     low, high = x_range
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise ValueError(f"The x-range must be two numbers, low < high; got {x_range}.")
-    return np.append(np.linspace(low, high, GRID_SIZE), float(x0))
+    return np.linspace(low, high, GRID_SIZE)
+
+
+def grid_points(x_range: tuple[float, float], x0: float) -> np.ndarray:
+    """The grid with x0 appended (one evaluation gives the curves and the value at x0)."""
+    return np.append(grid(x_range), float(x0))
 
 
 def numeric_view(
@@ -81,7 +87,7 @@ def numeric_curves(
     **settings,
 ) -> NumericView:
     """The grid's part of `numeric_view` (what moving x0 leaves alone); nothing at x0."""
-    points = grid_points(x_range, x_range[0])[:-1]
+    points = grid(x_range)
     ad, fd = _numeric(parsed, max_order, points, params, **settings)
     return NumericView(xs=points, ad=ad, ad_at_x0=None, finite_differences=fd, fd_at_x0={})
 
@@ -151,7 +157,7 @@ def symbolic_curves(
     params: Mapping[str, float] | None = None,
 ) -> SymbolicView:
     """SymPy's derivatives as LaTeX and values on the grid (what does not depend on x0)."""
-    points = np.linspace(*x_range, GRID_SIZE)
+    points = grid(x_range)
     result: SymbolicResult = symbolic_report(parsed, max_order, points, params)
     return SymbolicView(result.latex, result.values, None, result.message, result.transient)
 
