@@ -26,6 +26,7 @@ page = st.navigation(
         st.Page("views/data.py", title="Derivatives of data", icon=":material/scatter_plot:"),
         # A short title: a long one is cut in the sidebar when its page is selected.
         st.Page("views/kinks.py", title="Kinks and programs", icon=":material/route:"),
+        st.Page("views/several_variables.py", title="Several variables", icon=":material/grid_on:"),
         st.Page("views/regression.py", title="Regression", icon=":material/trending_up:"),
         st.Page("views/descent.py", title="Descent trajectories", icon=":material/moving:"),
     ]

@@ -28,13 +28,22 @@ class BudgetExceeded(RuntimeError):
         message: a sentence the page can show as it is.
         order: the first derivative order that could not be computed, if any.
         partial: results computed before the budget ran out (may be empty).
+        transient: True when the server's state stopped it (busy, a worker died, the
+            request was cancelled), not the work's size: the same request may succeed later.
     """
 
-    def __init__(self, message: str, order: int | None = None, partial: tuple = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        order: int | None = None,
+        partial: tuple = (),
+        transient: bool = False,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.order = order
         self.partial = partial
+        self.transient = transient
 
     def __reduce__(self):
-        return (type(self), (self.message, self.order, self.partial))
+        return (type(self), (self.message, self.order, self.partial, self.transient))

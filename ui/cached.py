@@ -24,10 +24,12 @@ def warm_up() -> str:
     warm_up_symbolic()
     warm_up_parsing()
     warm_up_programs()
-    # The optimizer and regression loops compile in 3-5 s: do it in the background,
-    # so the first visit to those pages does not wait and start-up does not either.
+    # The optimizer and regression loops compile in 3-5 s, and eager JAX compiles each
+    # primitive per shape on first use (a new function of several variables costs
+    # 30-400 ms the first time): do it in the background, so the first visit to those
+    # pages does not wait and start-up does not either.
     # Not a daemon: interpreter shutdown waits for it, rather than killing JAX mid-compile.
-    threading.Thread(target=_warm_optimizers, name="warm-optimizers", daemon=False).start()
+    threading.Thread(target=_warm_in_background, name="warm-up-in-background", daemon=False).start()
     return device_name()
 
 
@@ -52,14 +54,18 @@ def parse(text: str, variables: tuple[str, ...] = ("x",)):
     return outcome
 
 
-def _warm_optimizers() -> None:
+def _warm_in_background() -> None:
     from core.descent.optimizers import DEFAULT_METHODS, trajectories
     from core.descent.surfaces import surface
     from core.regression.line_fit import fit_line
     from core.regression.logistic import compare_logistic
     from core.regression.polynomial import compare_polynomial
     from core.regression.samples import simulate_curve, simulate_line, two_blobs
+    from core.several_variables import change_of_variables, fields, stationary
 
+    fields.warm_up()
+    stationary.warm_up()
+    change_of_variables.warm_up()
     rosenbrock = surface("rosenbrock")
     trajectories(parse_expression(rosenbrock.text, ("x", "y")), rosenbrock.start, DEFAULT_METHODS)
     fit_line(simulate_line())

@@ -38,7 +38,9 @@ def session_owner(part: str) -> str:
     return f"{owner}:{part}"
 
 
-def _submit(part: str, key: tuple, function, *args, wait: float) -> Job:
+def submit(part: str, key: tuple, function, *args, wait: float) -> Job:
+    """Queue `function(*args)` for this session's request `part` (an older one of the same
+    part is released); wait up to `wait` seconds for it. Equal keys share one job."""
     job = symbolic_queue().submit(session_owner(part), key, function, *args)
     if job.pending:
         job.wait(wait)
@@ -50,7 +52,7 @@ def symbolic_curves(
 ) -> Job:
     """The job drawing SymPy's derivatives on the Explorer's grid (shared across sessions)."""
     key = ("curves", parsed.text, max_order, x_range, params)
-    return _submit(
+    return submit(
         "curves", key, symbolic_curves_view, parsed, max_order, x_range, dict(params),
         wait=WAIT_FOR_SYMBOLIC,
     )  # fmt: skip
@@ -59,7 +61,7 @@ def symbolic_curves(
 def symbolic_point(parsed, max_order: int, x0: float, params: tuple[tuple[str, float], ...]) -> Job:
     """The job giving SymPy's derivatives at x0 alone."""
     key = ("point", parsed.text, max_order, x0, params)
-    return _submit(
+    return submit(
         "point", key, symbolic_at, parsed, max_order, x0, dict(params),
         wait=max(WAIT_FOR_SYMBOLIC, WAIT_FOR_POINT),
     )  # fmt: skip

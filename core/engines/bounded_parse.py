@@ -22,6 +22,7 @@ from core.engines.symbolic import MEMORY_BYTES
 from core.engines.worker_processes import WorkerContext
 from core.errors import ExpressionError
 from core.language.expression import ParsedExpression, parse_expression
+from core.language.vector import ParsedVector, parse_vector
 
 BUDGET_SECONDS = 1.0  # a typical parse takes 1-5 ms; SymPy's worst cases take minutes
 WORKERS = 2
@@ -69,8 +70,25 @@ def parse_bounded(
     """
     if not isinstance(text, str):
         raise ExpressionError("The expression must be text.", None)
+    return _parse_in_worker(parse_expression, text, variables, budget)
+
+
+def parse_vector_bounded(
+    text: str, variables: Sequence[str] = ("x", "y"), budget: float | None = None
+) -> ParsedVector:
+    """`parse_vector(text, variables)` with the same budget as `parse_bounded`.
+
+    Raises:
+        ExpressionError: as `parse_bounded`, with positions in the whole text.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError("The vector function must be text.", None)
+    return _parse_in_worker(parse_vector, text, variables, budget)
+
+
+def _parse_in_worker(parse, text: str, variables: Sequence[str], budget: float | None):
     budget = BUDGET_SECONDS if budget is None else budget
-    future = _get_pool().schedule(parse_expression, args=(text, tuple(variables)), timeout=budget)
+    future = _get_pool().schedule(parse, args=(text, tuple(variables)), timeout=budget)
     try:
         return future.result()
     except FutureTimeout:

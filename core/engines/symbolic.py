@@ -193,7 +193,7 @@ def run_in_worker(function, args: tuple = (), budget: float | None = None, what:
             "killed from outside or crashed)."
         ),
     }[failure.kind]
-    raise BudgetExceeded(f"{what} {cause}")
+    raise BudgetExceeded(f"{what} {cause}", transient=failure.kind in TRANSIENT)
 
 
 def ordinal(n: int) -> str:

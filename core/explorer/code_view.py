@@ -10,70 +10,26 @@ from collections.abc import Mapping
 
 from core.engines.finite_differences import default_step, fd_coefficients_exact, stencil_offsets
 from core.language.expression import ParsedExpression
+from core.language.numeric_source import (
+    expression_source,
+    functions_used,
+    helper_source,
+    parameter_lines,
+    python_names,
+)
 from core.language.printer import to_text
-from core.language.tree import Call, MultiCall, Node
 
-_NUMERIC = {  # canonical name -> NumPy/JAX name, where they differ from the canonical one
-    "asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
-    "acosh": "arccosh", "atanh": "arctanh", "max": "maximum", "min": "minimum",
-}  # fmt: skip
-_RECIPROCAL = {"cot": "tan", "sec": "cos", "csc": "sin"}  # NumPy and JAX have none of these
-# Taylor mode (jet) has no rule for tan, arcsin, arccos or arctan: the JAX snippet writes
-# them with sin, cos and arctan2, which it has, so the snippet runs in a plain notebook.
-_JAX_HELPERS = {
-    "tan": "jnp.sin(x) / jnp.cos(x)",
-    "cot": "jnp.cos(x) / jnp.sin(x)",
-    "sec": "1 / jnp.cos(x)",
-    "csc": "1 / jnp.sin(x)",
-    "asin": "jnp.arctan2(x, jnp.sqrt(1 - x * x))",
-    "acos": "jnp.arctan2(jnp.sqrt(1 - x * x), x)",
-    "atan": "jnp.arctan2(x, jnp.ones_like(x))",
-}
 _SYMPY = {"abs": "Abs", "ceil": "ceiling", "max": "Max", "min": "Min", "e": "E"}
-
-
-def _functions_used(node: Node) -> set[str]:
-    if isinstance(node, Call):
-        return {node.function} | _functions_used(node.argument)
-    if isinstance(node, MultiCall):
-        return {node.function}.union(*(_functions_used(a) for a in node.arguments))
-    children = [getattr(node, name) for name in ("operand", "left", "right") if hasattr(node, name)]
-    return set().union(*(_functions_used(child) for child in children))
-
-
-def _numeric_names(namespace: str) -> dict[str, str]:
-    names = {"pi": f"{namespace}.pi", "e": f"{namespace}.e", "where": f"{namespace}.where"}
-    for canonical in (*_NUMERIC, "sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "log",
-                      "log10", "log2", "sqrt", "abs", "floor", "ceil", "sign"):  # fmt: skip
-        names[canonical] = f"{namespace}.{_NUMERIC.get(canonical, canonical)}"
-    for name in _RECIPROCAL:
-        names[name] = name  # defined as a helper in the snippet
-    return names
-
-
-def _helpers(parsed: ParsedExpression, namespace: str) -> str:
-    used = _functions_used(parsed.tree)
-    if namespace == "jnp":
-        definitions = _JAX_HELPERS
-    else:
-        definitions = {name: f"1 / np.{base}(x)" for name, base in _RECIPROCAL.items()}
-    lines = [
-        f"def {name}(x):\n    return {body}\n" for name, body in definitions.items() if name in used
-    ]
-    return "\n" + "\n\n".join(lines) if lines else ""
-
-
-def _parameters(parsed: ParsedExpression, params: Mapping[str, float]) -> str:
-    return "".join(f"{name} = {float(params.get(name, 1.0))!r}\n" for name in parsed.parameters)
 
 
 def jax_code(parsed: ParsedExpression, max_order: int, x_range, params: Mapping[str, float]) -> str:
     """Every derivative 0..n in one Taylor-mode call, as the page computes them."""
-    body = to_text(parsed.tree, {**_numeric_names("jnp"), **{k: k for k in _JAX_HELPERS}})
+    names = python_names(parsed, reserved={"f"})
+    body = expression_source(parsed, "jnp", names, taylor_mode=True)
     return (
         "import jax\nimport jax.numpy as jnp\nfrom jax.experimental import jet\n\n"
         'jax.config.update("jax_enable_x64", True)  # float64, as on the page\n\n'
-        f"{_parameters(parsed, params)}{_helpers(parsed, 'jnp')}\n"
+        f"{parameter_lines(parsed, params, names)}{helper_source(parsed, 'jnp', True)}\n"
         f"def f(x):\n    return {body}\n\n\n"
         f"x = jnp.linspace({x_range[0]!r}, {x_range[1]!r}, 1001)\n"
         f"# Taylor mode: push the series x + t through f; the output terms are f', f'', ...\n"
@@ -84,14 +40,14 @@ def jax_code(parsed: ParsedExpression, max_order: int, x_range, params: Mapping[
 
 def sympy_code(parsed: ParsedExpression, max_order: int) -> str:
     """The symbolic derivatives, with parameters kept as symbols."""
-    names = {name: f"sp.{_SYMPY.get(name, name)}" for name in _functions_used(parsed.tree)}
+    names = {name: f"sp.{_SYMPY.get(name, name)}" for name in functions_used(parsed.tree)}
     names.update({"pi": "sp.pi", "e": "sp.E", "where": "sp.Piecewise"})
     if "log10" in names or "log2" in names:
         names.update({"log10": "log10", "log2": "log2"})
     helpers = ""
-    if "log10" in _functions_used(parsed.tree):
+    if "log10" in functions_used(parsed.tree):
         helpers += "def log10(x):\n    return sp.log(x, 10)\n\n\n"
-    if "log2" in _functions_used(parsed.tree):
+    if "log2" in functions_used(parsed.tree):
         helpers += "def log2(x):\n    return sp.log(x, 2)\n\n\n"
     symbols = "".join(
         f'{name} = sp.Symbol("{name}", real=True)\n'
@@ -99,7 +55,7 @@ def sympy_code(parsed: ParsedExpression, max_order: int) -> str:
     )
     step = f"sp.diff(derivatives[-1], {parsed.variables[0]})"
     note = ""
-    if _functions_used(parsed.tree) & {"floor", "ceil", "sign"}:
+    if functions_used(parsed.tree) & {"floor", "ceil", "sign"}:
         # What the app does (core.engines.symbolic_worker.differentiate), in one line.
         note = (
             "# floor, ceil and sign are constant between their jumps: their derivative is 0\n"
@@ -137,9 +93,11 @@ def numpy_code(
             "derivative = sum(w * f(x + k * h) for k, w in zip(offsets, weights))"
             f" / h**{order}\n"
         )
+    names = python_names(parsed, reserved={"f", "h"})
     return (
-        f"import numpy as np\n\n{_parameters(parsed, params)}{_helpers(parsed, 'np')}\n"
-        f"def f(x):\n    return {to_text(parsed.tree, _numeric_names('np'))}\n\n\n"
+        f"import numpy as np\n\n{parameter_lines(parsed, params, names)}"
+        f"{helper_source(parsed, 'np')}\n"
+        f"def f(x):\n    return {expression_source(parsed, 'np', names)}\n\n\n"
         f"x = np.linspace({x_range[0]!r}, {x_range[1]!r}, 1001)\n{step}"
         f"# derivative of order {order} by finite differences ({stencil})\n{method}"
     )

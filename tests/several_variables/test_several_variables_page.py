@@ -1,0 +1,267 @@
+"""The Several variables page in AppTest: every section's numbers, its errors, its link."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
+
+from tests.page_links import APP, no_exception, open_link
+
+VIEW = "views/several_variables.py"
+pytestmark = pytest.mark.usefixtures("generous_symbolic_budget")
+
+
+@pytest.fixture
+def page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page(VIEW).run()
+    no_exception(at)
+    return at
+
+
+def _section(at: AppTest, title: str) -> AppTest:
+    at.button_group(key="sv_section").set_value(title).run()
+    no_exception(at)
+    return at
+
+
+def _table(at: AppTest, index: int = 0):
+    return at.table[index].value
+
+
+def _numbers(column) -> list[float]:
+    return [float(v.replace("−", "-")) for v in column]
+
+
+def _errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def _click(at: AppTest, chart: int, x: float, y: float) -> None:
+    """A click on a Plotly chart, as the browser reports it (AppTest has no Plotly widget)."""
+    states = at._tree.get_widget_states()
+    selection = {"points": [{"x": x, "y": y}], "point_indices": [0], "box": [], "lasso": []}
+    proto_id = at.get("plotly_chart")[chart].proto.id
+    states.widgets.append(
+        WidgetState(id=proto_id, string_value=json.dumps({"selection": selection}))
+    )
+    at._run(states)
+    no_exception(at)
+
+
+# -- gradient ---------------------------------------------------------------------------
+
+
+def test_the_lectures_partials_three_ways(page):
+    table = _table(page)
+    assert list(table.index) == ["∂f/∂x", "∂f/∂y"]
+    for column in ("AD (JAX)", "symbolic (SymPy)", "finite differences"):
+        np.testing.assert_allclose(_numbers(table[column]), [4.0, 1.0], rtol=1e-6)
+    assert any("f(p) = 7" in m.value for m in page.markdown)
+    assert len(_charts(page)) == 2  # the contours with arrows, and the tangent plane
+    assert page.query_params == {} or dict(page.query_params) == {}
+
+
+def test_typing_f_and_moving_the_point(page):
+    page.text_input(key="sv_g_f").set_value("sin(x) cos(y)").run()
+    page.number_input(key="sv_g_x").set_value(0.5).run()
+    table = _table(page)
+    want = [math.cos(0.5) * math.cos(3.0), -math.sin(0.5) * math.sin(3.0)]
+    np.testing.assert_allclose(_numbers(table["AD (JAX)"]), want, rtol=1e-9)
+    np.testing.assert_allclose(_numbers(table["symbolic (SymPy)"]), want, rtol=1e-9)
+    assert page.query_params["v_gf"] == "sin(x) cos(y)"
+
+
+def test_a_click_on_the_contours_moves_the_point(page):
+    _click(page, 0, 1.25, -0.5)
+    assert page.number_input(key="sv_g_x").value == 1.25
+    assert page.number_input(key="sv_g_y").value == -0.5
+    np.testing.assert_allclose(_numbers(_table(page)["AD (JAX)"]), [2.5, 1.0], rtol=1e-12)
+
+
+def test_the_directional_derivative_view(page):
+    page.slider(key="sv_g_angle").set_value(90).run()
+    page.radio(key="sv_g_view").set_value("directional derivative").run()
+    sentence = next(m.value for m in page.markdown if "Directional derivative" in m.value)
+    assert "= 1;" in sentence or "= 1 " in sentence  # ∂f/∂y = 1 along u = (0, 1)
+
+
+def test_a_vector_where_one_function_is_needed(page):
+    page.text_input(key="sv_g_f").set_value("[x^2, y]").run()
+    (error,) = _errors(page)
+    assert "vector function of 2 components" in error
+
+
+def test_a_third_variable_points_to_its_section(page):
+    page.text_input(key="sv_g_f").set_value("x + y + z").run()
+    (error,) = _errors(page)
+    assert "z is not one of them" in error
+    assert "Three variables" in error
+
+
+def test_a_point_outside_the_domain_keeps_the_contours(page):
+    page.text_input(key="sv_g_f").set_value("log(x) + y").run()
+    page.number_input(key="sv_g_x").set_value(-1.0).run()
+    (error,) = _errors(page)
+    assert "not defined" in error
+    assert len(_charts(page)) == 1
+
+
+# -- Jacobians ----------------------------------------------------------------------------
+
+
+def test_the_pycse_jacobian_forward_reverse_and_exact(page):
+    _section(page, "Jacobians: forward and reverse")
+    want = [[0.5, 0.25], [5.0, 0.87758256]]
+    for index in range(3):
+        table = _table(page, index)
+        got = [_numbers(table[column]) for column in table.columns]
+        np.testing.assert_allclose(np.array(got).T, want, rtol=1e-8)
+    timings = _table(page, 3)
+    assert len(timings) == 3
+    assert list(timings["JVPs (forward)"]) == [2, 2, 100]  # f, tall, wide: d sweeps
+    assert list(timings["VJPs (reverse)"]) == [2, 100, 2]  # m sweeps
+
+
+def test_a_new_vector_function_changes_the_jacobian(page):
+    _section(page, "Jacobians: forward and reverse")
+    page.text_input(key="sv_j_f").set_value("[x y, x + y, x^2]").run()
+    table = _table(page, 0)
+    assert len(table) == 3
+    np.testing.assert_allclose(_numbers(table[table.columns[0]]), [0.5, 1.0, 1.0])
+
+
+def test_a_bad_vector_function_names_the_component(page):
+    _section(page, "Jacobians: forward and reverse")
+    page.text_input(key="sv_j_f").set_value("[x, , y]").run()
+    (error,) = _errors(page)
+    assert "Component 2 is empty" in error
+
+
+# -- JVP and VJP --------------------------------------------------------------------------
+
+
+def test_the_lectures_jvp_and_vjp_along_e1(page):
+    _section(page, "JVP and VJP")
+    table = _table(page)
+    assert table.loc["J v (JVP)", "value"] == "(2, 0.5)"  # [2 x₁, x₂] at (1, 0.5)
+    assert table.loc["uᵀ J (VJP)", "value"] == "(2, 1)"  # [2 x₁, 2 x₂]
+    assert len(_charts(page)) == 1
+
+
+def test_three_components_cannot_be_drawn_in_the_plane(page):
+    _section(page, "JVP and VJP")
+    page.text_input(key="sv_p_f").set_value("[x, y, x y]").run()
+    assert any("3 components" in info.value for info in page.info)
+    assert not _charts(page)
+
+
+# -- Hessians -----------------------------------------------------------------------------
+
+
+def test_himmelblau_has_nine_stationary_points(page):
+    _section(page, "Hessian and stationary points")
+    points = _table(page, 2)
+    kinds = sorted(points["kind"])
+    assert kinds.count("minimum") == 4
+    assert kinds.count("maximum") == 1
+    assert kinds.count("saddle") == 4
+    hessian = _table(page, 0)  # at (3, 2): [[74, 20], [20, 34]]
+    got = [_numbers(hessian[column]) for column in hessian.columns]
+    np.testing.assert_allclose(np.array(got).T, [[74, 20], [20, 34]], rtol=1e-12)
+    exact = _table(page, 1)
+    np.testing.assert_allclose(
+        np.array([_numbers(exact[c]) for c in exact.columns]).T, [[74, 20], [20, 34]]
+    )
+
+
+def test_rosenbrock_at_its_minimum(page):
+    _section(page, "Hessian and stationary points")
+    page.text_input(key="sv_h_f").set_value("(1 - x)^2 + 100(y - x^2)^2").run()
+    page.number_input(key="sv_h_x").set_value(1.0).run()
+    page.number_input(key="sv_h_y").set_value(1.0).run()
+    hessian = _table(page, 0)
+    got = np.array([_numbers(hessian[c]) for c in hessian.columns]).T
+    np.testing.assert_allclose(got, [[802, -400], [-400, 200]], rtol=1e-12)
+    assert any("minimum" in m.value for m in page.markdown)
+
+
+def test_a_plane_has_a_singular_hessian_and_no_stationary_points(page):
+    _section(page, "Hessian and stationary points")
+    page.text_input(key="sv_h_f").set_value("x + y").run()
+    assert any("No stationary points" in info.value for info in page.info)
+    assert any("degenerate" in m.value for m in page.markdown)
+
+
+# -- change of variables ------------------------------------------------------------------
+
+
+def test_the_unit_disc_is_pi_both_ways(page):
+    _section(page, "Change of variables")
+    areas = _table(page)
+    for row in areas.index:
+        assert float(areas.loc[row, "area"]) == pytest.approx(math.pi, rel=1e-9), row
+    assert len(areas) == 4
+
+
+def test_a_map_that_blows_up_says_the_integral_does_not_converge(page):
+    _section(page, "Change of variables")
+    page.text_input(key="sv_c_f").set_value("[cos(v)/u, sin(v)/u]").run()
+    (error,) = _errors(page)
+    assert "does not converge" in error
+
+
+def test_a_map_needs_two_components(page):
+    _section(page, "Change of variables")
+    page.text_input(key="sv_c_f").set_value("[u, v, u v]").run()
+    (error,) = _errors(page)
+    assert "needs a map with 2 components" in error
+
+
+# -- three variables ----------------------------------------------------------------------
+
+
+def test_three_variables_as_in_the_pytorch_lecture(page):
+    _section(page, "Three variables")
+    table = _table(page)
+    for column in ("AD (JAX)", "symbolic (SymPy)", "finite differences"):
+        np.testing.assert_allclose(_numbers(table[column]), [3, 8, -3], rtol=1e-6)
+    sources = [code.value for code in page.code]
+    assert any("backward()" in source for source in sources)
+    assert any("jax.grad" in source for source in sources)
+
+
+# -- the link -----------------------------------------------------------------------------
+
+
+def test_a_link_reopens_the_section_and_its_state():
+    at = open_link(VIEW, {"v_s": "jacobian", "v_jf": "[x*y, x + y]", "v_jx": "2", "v_jy": "3"})
+    table = _table(at, 0)
+    np.testing.assert_allclose(
+        np.array([_numbers(table[c]) for c in table.columns]).T, [[3, 2], [1, 1]]
+    )
+
+
+def test_a_hand_edited_link_with_bad_values_falls_back_to_the_defaults():
+    at = open_link(VIEW, {"v_s": "nonsense", "v_gx": "inf", "v_gr": "7"})
+    assert at.button_group(key="sv_section").value == "Gradient"
+    assert at.number_input(key="sv_g_x").value == 2.0
+    assert at.select_slider(key="sv_g_range").value == 4
+
+
+def test_a_point_outside_the_domain_of_the_hessian_keeps_the_search(page):
+    _section(page, "Hessian and stationary points")
+    page.text_input(key="sv_h_f").set_value("log(x) + y^2").run()
+    page.number_input(key="sv_h_x").set_value(-1.0).run()
+    (error,) = _errors(page)
+    assert "not defined" in error
+    assert len(_charts(page)) == 1

@@ -1,0 +1,117 @@
+"""Section: change of variables: a map's Jacobian determinant, and an area computed two ways."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from core.plotting import for_screen
+from core.several_variables.change_figures import change_figure
+from core.several_variables.change_of_variables import POLAR, VARIABLES
+from core.several_variables.code_view import change_of_variables_code
+from ui import several_variables_cached as cached
+from ui import url_state
+from ui.several_variables.inputs import code_behind, number, vector_function
+
+P = "sv_c_"
+EXAMPLES = {
+    POLAR: "polar coordinates (u = ρ, v = θ): the unit disc, area π",
+    "[2u cos(v), u sin(v)]": "an ellipse with semi-axes 2 and 1: area 2π",
+    "[u + v/2, v]": "a shear: areas kept, det J = 1",
+    "[u^2 - v^2, 2u v]": "z ↦ z²: areas grow like 4|z|²",
+}
+DEFAULTS = {
+    f"{P}f": POLAR,
+    f"{P}u0": 0.0, f"{P}u1": 1.0, f"{P}v0": 0.0, f"{P}v1": 2 * math.pi,
+    f"{P}pu": 0.5, f"{P}pv": 1.0,
+}  # fmt: skip
+FIELDS = [
+    url_state.Field("v_cf", f"{P}f", lambda text: text[:500]),
+    *(
+        url_state.Field(f"v_c{name}", f"{P}{name}", url_state.finite, url_state.write_number)
+        for name in ("u0", "u1", "v0", "v1", "pu", "pv")
+    ),
+]
+
+
+def _use_example() -> None:
+    st.session_state[f"{P}f"] = st.session_state[f"{P}example"]
+
+
+def render() -> None:
+    c1, c2 = st.columns([3, 2])
+    text = c1.text_input(
+        "(x, y) = T(u, v) = [x(u, v), y(u, v)]", key=f"{P}f", help="e.g. [u cos(v), u sin(v)]"
+    )  # fmt: skip
+    c2.selectbox(
+        "Examples", list(EXAMPLES), index=None, placeholder="Choose an example…",
+        key=f"{P}example", on_change=_use_example, format_func=lambda t: f"{t}  —  {EXAMPLES[t]}",
+    )  # fmt: skip
+    d = st.columns(6)
+    u_range = (d[0].number_input("u from", key=f"{P}u0", step=0.1, format="%.4f"),
+               d[1].number_input("u to", key=f"{P}u1", step=0.1, format="%.4f"))  # fmt: skip
+    v_range = (d[2].number_input("v from", key=f"{P}v0", step=0.1, format="%.4f"),
+               d[3].number_input("v to", key=f"{P}v1", step=0.1, format="%.4f"))  # fmt: skip
+    point = (d[4].number_input("Point u", key=f"{P}pu", step=0.1, format="%.3f"),
+             d[5].number_input("Point v", key=f"{P}pv", step=0.1, format="%.3f"))  # fmt: skip
+    mapping = vector_function(text, VARIABLES, components=2)
+    if mapping is None:
+        return
+    if not (u_range[0] < u_range[1] and v_range[0] < v_range[1]):
+        st.error(
+            "Each range needs from < to: the (u, v) box must have an inside.",
+            icon=":material/error:",
+        )
+        return
+    u_range, v_range = tuple(map(float, u_range)), tuple(map(float, v_range))
+    view = cached.change_of_variables_view(mapping.text, u_range, v_range, tuple(map(float, point)))
+    if isinstance(view, str):  # an integral that does not converge, a point outside the domain
+        st.error(view, icon=":material/error:")
+        return
+    polar = mapping.text == cached.parse_vector(POLAR, VARIABLES).text
+    st.latex(rf"T(u, v) = {mapping.latex}")
+    names = {"xy_title": "(x, y) = T(u, v)"}
+    if polar:
+        names |= {"u_title": "u = ρ", "v_title": "v = θ", "uv_title": "(u, v) = (ρ, θ)",
+                 "u_name": "ρ", "v_name": "θ"}  # fmt: skip
+    figure = change_figure(view["image"], view["determinants"], **names)
+    st.plotly_chart(for_screen(figure), key=f"{P}figure")
+    st.caption(
+        "Left: the (u, v) box and its grid. Right: its image under T. Each small cell of "
+        "area du dv becomes a curved cell of area |det J| du dv: for polar coordinates "
+        "det J = ρ, so the cells near the centre are squashed."
+    )
+    exact = f" (for polar coordinates ρ = {point[0]:g})" if polar else ""
+    st.markdown(
+        f"**det J at (u, v) = ({point[0]:g}, {point[1]:g})**, by AD "
+        f"(det of jax.jacfwd(T)): {number(view['determinant'])}{exact}."
+    )
+    _areas(view, polar, u_range, v_range)
+    code_behind(("JAX and SciPy: det J by AD, the area two ways",
+                 change_of_variables_code(mapping, u_range, v_range)))  # fmt: skip
+
+
+def _areas(view, polar: bool, u_range, v_range) -> None:
+    area = view["area"]
+    rows = [
+        {"": "∫∫ |det J| du dv (scipy dblquad)", "area": f"{area.value:.15g}",
+         "error estimate": f"{area.error_estimate:.1e}", "evaluations": area.evaluations,
+         "how": area.how},
+        {"": "the image's boundary (shoelace)", "area": f"{view['boundary']:.15g}",
+         "error estimate": "—", "evaluations": "—",
+         "how": "signed area inside T(box's edge), by Green's theorem: equal for a one-to-one T"},
+    ]  # fmt: skip
+    if polar and u_range[0] == 0 and v_range == (0.0, 2 * math.pi):
+        disc = cached.disc_area(u_range[1])
+        rows.append(
+            {"": "∫∫ 1 dy dx over the disc (scipy dblquad)", "area": f"{disc.value:.15g}",
+             "error estimate": f"{disc.error_estimate:.1e}", "evaluations": disc.evaluations,
+             "how": disc.how}
+        )  # fmt: skip
+        rows.append(
+            {"": "π r² (exact)", "area": f"{math.pi * u_range[1] ** 2:.15g}",
+             "error estimate": "—", "evaluations": "—", "how": "the closed form"}
+        )  # fmt: skip
+    st.table(pd.DataFrame(rows).set_index(""))

@@ -1,0 +1,135 @@
+"""Section: the Hessian, what its eigenvalues say, and stationary points found by Newton."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.plotting import for_screen
+from core.several_variables.code_view import hessian_code
+from core.several_variables.gradient_figures import gradient_figure
+from ui import several_variables_cached as cached
+from ui import symbolic_jobs, url_state
+from ui.several_variables.inputs import (
+    XY,
+    code_behind,
+    matrix_table,
+    number,
+    point_from_click,
+    scalar_function,
+)
+
+P = "sv_h_"
+EXAMPLES = {
+    "(x^2 + y - 11)^2 + (x + y^2 - 7)^2": "Himmelblau: 4 minima, a maximum, 4 saddles",
+    "x^2 + y^2": "a bowl: H = 2I everywhere",
+    "(1 - x)^2 + 100(y - x^2)^2": "Rosenbrock: H(1, 1) = [[802, −400], [−400, 200]]",
+    "x^2 - y^2": "a saddle: eigenvalues of both signs",
+    "x^3 - 3x y^2": "a monkey saddle: H = 0 at the origin, degenerate",
+    "sin(x) cos(y)": "an egg box of minima, maxima and saddles",
+}
+RANGES = [1, 2, 3, 4, 5, 6, 8, 10]
+DEFAULTS = {
+    f"{P}f": "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+    f"{P}x": 3.0,
+    f"{P}y": 2.0,
+    f"{P}range": 5,
+}
+FIELDS = [
+    url_state.Field("v_hf", f"{P}f", lambda text: text[:500]),
+    url_state.Field("v_hx", f"{P}x", url_state.finite, url_state.write_number),
+    url_state.Field("v_hy", f"{P}y", url_state.finite, url_state.write_number),
+    url_state.Field("v_hr", f"{P}range", url_state.number_in(RANGES), url_state.write_number),
+]
+
+
+def _use_example() -> None:
+    st.session_state[f"{P}f"] = st.session_state[f"{P}example"]
+
+
+def _move() -> None:
+    point_from_click(f"{P}contour", f"{P}x", f"{P}y")
+
+
+def render() -> None:
+    c1, c2, c3, c4, c5 = st.columns([3, 2, 1, 1, 2])
+    text = c1.text_input("f(x, y) =", key=f"{P}f", help="e.g. x^2 - y^2, x^4 + y^4")
+    c2.selectbox(
+        "Examples", list(EXAMPLES), index=None, placeholder="Choose an example…",
+        key=f"{P}example", on_change=_use_example, format_func=lambda t: f"{t}  —  {EXAMPLES[t]}",
+    )  # fmt: skip
+    x = c3.number_input("Point x", key=f"{P}x", step=0.1, format="%.3f")
+    y = c4.number_input("Point y", key=f"{P}y", step=0.1, format="%.3f")
+    half = c5.select_slider("Search box: x, y ∈ [−R, R]", RANGES, key=f"{P}range")
+    parsed = scalar_function(text)
+    if parsed is None:
+        return
+    point, box = (float(x), float(y)), (-float(half), float(half))
+    search = cached.stationary_points(parsed.text, box, box)
+    field = cached.gradient_field(parsed.text, box, box)
+    marks = [(float(s.point[0]), float(s.point[1]), s.kind) for s in search.points]
+    left, right = st.columns([1, 1])
+    try:
+        report = cached.hessian_report(parsed.text, point)
+    except ValueError as error:
+        report = None
+        right.error(str(error), icon=":material/error:")
+    gradient = (
+        np.full(2, np.nan) if report is None else cached.partials_at(parsed.text, XY, point).ad
+    )
+    left.plotly_chart(
+        for_screen(gradient_figure(field, point, gradient, marks=marks)), key=f"{P}contour",
+        on_select=_move, selection_mode="points",
+    )  # fmt: skip
+    left.caption("Click the plot to move the point p. Marks: stationary points, by kind.")
+    if report is not None:
+        with right:
+            _hessian_at(parsed, point, report)
+    _stationary_table(search)
+    code_behind(("JAX: the Hessian, its eigenvalues, and Newton on ∇f = 0",
+                 hessian_code(parsed, point, x_range=box, y_range=box)))  # fmt: skip
+
+
+def _hessian_at(parsed, point: tuple, report) -> None:
+    job = cached.symbolic_partials_job(parsed, point, second=True)
+    exact = job.value() if job.done else None
+    names = ["∂/∂x", "∂/∂y"]
+    st.markdown(f"**Hessian at p = ({point[0]:.4g}, {point[1]:.4g})** — by AD, jacfwd(jacrev(f))")
+    matrix_table(report.hessian, [f"∂f{n[1:]}" for n in names], names)
+    st.markdown("**symbolic** (SymPy)")
+    matrix_table(None if exact is None else exact.hessian, [f"∂f{n[1:]}" for n in names], names)
+    if exact is not None and exact.message:
+        st.info(exact.message, icon=":material/hourglass_disabled:")
+    eigenvalues = ", ".join(number(v, ".6g") for v in report.eigenvalues)
+    st.markdown(f"Eigenvalues: **{eigenvalues}** — {report.kind}")
+    st.info(report.sentence, icon=":material/lightbulb:")
+    symbolic_jobs.when_pending([job] if not job.done else [])
+
+
+def _stationary_table(search) -> None:
+    st.subheader("Stationary points in the box: Newton on ∇f = 0")
+    lost = f"; {search.diverged} left the box, met a singular Hessian or did not converge"
+    st.caption(
+        f"Newton's method p ← p − H(p)⁻¹ ∇f(p) from a grid of {search.starts} starts "
+        f"(at most {search.iterations} steps each){lost if search.diverged else ''}. "
+        "Each point is classified by the eigenvalues of its Hessian."
+    )
+    if not search.points:
+        st.info(
+            "No stationary points found in the box: ∇f is never zero there, or Newton's "
+            "method found none from these starts.",
+            icon=":material/info:",
+        )
+        return
+    st.table(
+        pd.DataFrame(
+            [
+                {"x": f"{s.point[0]:.6f}", "y": f"{s.point[1]:.6f}", "f": number(s.value, ".8g"),
+                 "kind": s.kind,
+                 "eigenvalues of H": ", ".join(number(v, ".5g") for v in s.eigenvalues),
+                 "|∇f|": f"{s.gradient_norm:.1e}", "starts that ended here": s.starts}
+                for s in search.points
+            ]
+        )
+    )  # fmt: skip

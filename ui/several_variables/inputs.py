@@ -1,0 +1,129 @@
+"""Widgets shared by the Several variables sections: typed functions, tables, code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import ExpressionError
+from ui import several_variables_cached as cached
+from ui.cached import parse
+from ui.widgets import expression_error, readable_number
+
+XY = cached.XY
+
+
+def _names(variables: Sequence[str]) -> str:
+    *head, last = variables
+    return f"{', '.join(head)} and {last}" if head else last
+
+
+def scalar_function(text: str, variables: Sequence[str] = XY):
+    """The typed f as one expression of `variables`, or None after saying what is wrong.
+
+    A vector function typed where one function is needed, and a name that is not one of
+    the section's variables, each get their own sentence.
+    """
+    try:
+        parsed = parse(text, tuple(variables))
+    except ExpressionError as error:
+        if ("," in text or "[" in text) and (count := _components(text, variables)) > 1:
+            st.error(
+                f"This section needs one function f({', '.join(variables)}), but this is a "
+                f"vector function of {count} components. Type one of them here; vector "
+                "functions go in the Jacobians, JVP and VJP or Change of variables sections.",
+                icon=":material/error:",
+            )
+        else:
+            expression_error(text, error)
+        return None
+    return parsed if _only(parsed, variables) else None
+
+
+def vector_function(text: str, variables: Sequence[str], components: int | None = None):
+    """The typed vector function of `variables`, or None after saying what is wrong.
+
+    Args:
+        components: the number of components the section needs (None: any, 1 to 4).
+    """
+    try:
+        vector = cached.parse_vector(text, tuple(variables))
+    except ExpressionError as error:
+        expression_error(text, error)
+        return None
+    if not _only(vector, variables):
+        return None
+    if components is not None and len(vector) != components:
+        have = "one function" if len(vector) == 1 else f"{len(vector)} components"
+        st.error(
+            f"This section needs a map with {components} components, one per output "
+            f"coordinate, as [x^2 + y^2, x*y]; this has {have}.",
+            icon=":material/error:",
+        )
+        return None
+    return vector
+
+
+def _components(text: str, variables: Sequence[str]) -> int:
+    try:
+        return len(cached.parse_vector(text, tuple(variables)))
+    except ExpressionError:
+        return 0
+
+
+def _only(parsed, variables: Sequence[str]) -> bool:
+    """Whether `parsed` uses no names but `variables` (says why not otherwise)."""
+    if not parsed.parameters:
+        return True
+    extra = ", ".join(parsed.parameters)
+    where = (
+        " The Three variables section takes functions of x, y and z."
+        if len(variables) == 2 and "z" in parsed.parameters
+        else ""
+    )
+    st.error(
+        f"Here f is a function of {_names(variables)} only, and {extra} "
+        f"{'is' if len(parsed.parameters) == 1 else 'are'} not one of them: replace "
+        f"{'it' if len(parsed.parameters) == 1 else 'them'} by a number.{where}",
+        icon=":material/error:",
+    )
+    return False
+
+
+def number(value: float | None, spec: str = ".10g") -> str:
+    return readable_number(None if value is None else float(value), spec)
+
+
+def matrix_table(matrix, rows: Sequence[str], columns: Sequence[str], spec: str = ".10g"):
+    """A small matrix as a table of readable numbers (st.table: every digit visible)."""
+    if matrix is None:
+        values = [["—"] * len(columns) for _ in rows]
+    else:
+        values = [[number(v, spec) for v in row] for row in np.atleast_2d(matrix)]
+    st.table(pd.DataFrame(values, index=list(rows), columns=list(columns)))
+
+
+def difference(a: float | None, b: float | None) -> str:
+    if a is None or b is None or not (np.isfinite(a) and np.isfinite(b)):
+        return "—"
+    return f"{a - b:.1e}"
+
+
+def code_behind(*snippets: tuple[str, str]) -> None:
+    """The code behind a section: (title, source) pairs, side by side when there are two."""
+    with st.expander("The code behind it", icon=":material/code:"):
+        columns = st.columns(len(snippets))
+        for column, (title, source) in zip(columns, snippets, strict=True):
+            column.caption(title)
+            column.code(source, language="python")
+
+
+def point_from_click(key: str, x_key: str, y_key: str) -> None:
+    """on_select callback: move the point where the plot `key` was clicked."""
+    points = st.session_state[key].selection.points
+    if points:
+        st.session_state[x_key] = round(float(points[0]["x"]), 3)
+        st.session_state[y_key] = round(float(points[0]["y"]), 3)

@@ -1,0 +1,67 @@
+"""Section: three variables: the gradient of f(x, y, z), with JAX's and PyTorch's code."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from core.several_variables.code_view import three_variables_code
+
+from ui import several_variables_cached as cached
+from ui import symbolic_jobs, url_state
+from ui.several_variables.inputs import code_behind, difference, number, scalar_function
+
+P = "sv_t_"
+XYZ = cached.XYZ
+DEFAULTS = {f"{P}f": "x^3 + 2y^2 - 3z + 1", f"{P}x": 1.0, f"{P}y": 2.0, f"{P}z": 3.0}
+FIELDS = [
+    url_state.Field("v_tf", f"{P}f", lambda text: text[:500]),
+    *(
+        url_state.Field(f"v_t{name}", f"{P}{name}", url_state.finite, url_state.write_number)
+        for name in XYZ
+    ),
+]
+
+
+def render() -> None:
+    st.markdown(
+        "The PyTorch lecture's f(x, y) = x³ + 2y₀² − 3y₁ + 1 at x = 1, y = (2, 3): "
+        "`.backward()` gives x.grad = 3 and y.grad = [8, −3]. With z for y₁ and y for y₀, "
+        "it is f(x, y, z) below, and its gradient is (3, 8, −3)."
+    )
+    c = st.columns([3, 1, 1, 1])
+    text = c[0].text_input("f(x, y, z) =", key=f"{P}f", help="e.g. x^3 + 2y^2 - 3z + 1")
+    point = tuple(
+        float(column.number_input(f"Point {name}", key=f"{P}{name}", step=0.1, format="%.3f"))
+        for column, name in zip(c[1:], XYZ, strict=True)
+    )
+    parsed = scalar_function(text, XYZ)
+    if parsed is None:
+        return
+    try:
+        partials = cached.partials_at(parsed.text, XYZ, point)
+    except ValueError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    job = cached.symbolic_partials_job(parsed, point)
+    exact = job.value() if job.done else None
+    st.markdown(f"f{point} = **{number(partials.value)}**")
+    rows = []
+    for i, name in enumerate(XYZ):
+        sym = None if exact is None or exact.gradient is None else float(exact.gradient[i])
+        ad, fd = float(partials.ad[i]), float(partials.finite_differences[i])
+        rows.append(
+            {"": f"∂f/∂{name}", "AD (JAX)": number(ad), "symbolic (SymPy)": number(sym),
+             "finite differences": number(fd), "AD − SymPy": difference(ad, sym),
+             "FD − SymPy": difference(fd, sym),
+             "SymPy's formula": "—" if exact is None or not exact.gradient_latex
+             else exact.gradient_latex[i]}
+        )  # fmt: skip
+    st.table(pd.DataFrame(rows).set_index(""))
+    if exact is not None and exact.message:
+        st.info(exact.message, icon=":material/hourglass_disabled:")
+    symbolic_jobs.when_pending([job] if not job.done else [])
+    jax_source, torch_source = three_variables_code(parsed, point)
+    code_behind(
+        ("JAX: jax.grad with argnums=(0, 1, 2)", jax_source),
+        ("PyTorch (as text: not run here): .backward() fills .grad", torch_source),
+    )

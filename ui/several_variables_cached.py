@@ -1,0 +1,161 @@
+"""Cached wrappers for the Several variables page: plain arguments in, core results out.
+
+Every wrapper takes canonical text (a parsed function's `.text`) and tuples of floats, so
+equal requests from any session share one entry; the caches are bounded. SymPy's part
+goes through the server's job queue (ui.symbolic_jobs) and never holds a page.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core import ExpressionError
+from core.engines.bounded_parse import parse_vector_bounded
+from core.several_variables import (
+    change_of_variables,
+    fields,
+    jacobian_modes,
+    linear_maps,
+    stationary,
+)
+from core.several_variables.derivatives import hessian, jacobian
+from core.several_variables.symbolic_partials import symbolic_jacobian, symbolic_partials
+from ui import symbolic_jobs
+from ui.cached import parse
+
+XY = ("x", "y")
+XYZ = ("x", "y", "z")
+UV = change_of_variables.VARIABLES
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _vector_outcome(text: str, variables: tuple[str, ...]):
+    try:
+        return parse_vector_bounded(text, variables)
+    except ExpressionError as error:  # cached too: a bad text costs its parse once
+        return (error.message, error.position)
+
+
+def parse_vector(text: str, variables: tuple[str, ...] = XY):
+    """A typed vector function, parsed in a killable worker (shared, bounded).
+
+    Raises:
+        ExpressionError: the parser's message and position.
+    """
+    outcome = _vector_outcome(text, tuple(variables))
+    if isinstance(outcome, tuple):
+        raise ExpressionError(*outcome)
+    return outcome
+
+
+@st.cache_data(max_entries=64, show_spinner=False)  # about 100 kB each
+def gradient_field(text: str, x_range: tuple, y_range: tuple) -> fields.GradientField:
+    return fields.gradient_field(parse(text, XY), x_range, y_range)
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def partials_at(text: str, variables: tuple[str, ...], point: tuple) -> fields.PointPartials:
+    return fields.partials_at(parse(text, variables), np.array(point))
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def directional(text: str, point: tuple, direction: tuple) -> fields.DirectionalDerivative:
+    return fields.directional_derivative(parse(text, XY), np.array(point), np.array(direction))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def tangent_plane(text: str, point: tuple, x_range: tuple, y_range: tuple):
+    return fields.tangent_plane(parse(text, XY), np.array(point), x_range, y_range)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def directional_slice(text: str, point: tuple, unit: tuple, half_width: float):
+    return fields.directional_slice(parse(text, XY), np.array(point), np.array(unit), half_width)
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def jacobians(text: str, point: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """J by forward mode and by reverse mode."""
+    vector = parse_vector(text, XY)
+    return jacobian(vector, point, "forward"), jacobian(vector, point, "reverse")
+
+
+TIMING_POINT = (0.5, 0.5)  # one timing per function, wherever its point is (~0.3 s of a core)
+
+
+@st.cache_data(max_entries=64, show_spinner="Timing forward and reverse mode…")
+def mode_timings(text: str) -> list[jacobian_modes.ModeTiming]:
+    return jacobian_modes.mode_timings(parse_vector(text, XY), np.array(TIMING_POINT))
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def push_and_pull(text: str, point: tuple, tangent: tuple, cotangent: tuple):
+    vector = parse_vector(text, XY)
+    return linear_maps.push_and_pull(
+        vector, np.array(point), np.array(tangent), np.array(cotangent)
+    )
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def circle_image(text: str, point: tuple, radius: float) -> linear_maps.CircleImage:
+    return linear_maps.circle_image(parse_vector(text, XY), np.array(point), radius)
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def hessian_report(text: str, point: tuple) -> stationary.HessianReport:
+    return stationary.hessian_report(parse(text, XY), np.array(point))
+
+
+@st.cache_data(max_entries=64, show_spinner="Searching for stationary points…")
+def stationary_points(text: str, x_range: tuple, y_range: tuple) -> stationary.StationarySearch:
+    return stationary.stationary_points(parse(text, XY), x_range, y_range)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def hessian_at(text: str, variables: tuple[str, ...], point: tuple) -> np.ndarray:
+    return hessian(parse(text, variables), np.array(point))
+
+
+@st.cache_data(max_entries=128, show_spinner="Integrating…")
+def change_of_variables_view(text: str, u_range: tuple, v_range: tuple, point: tuple):
+    """Everything the change-of-variables section draws; a ValueError is returned, not
+    raised, so an integral that does not converge is cached as one sentence."""
+    mapping = parse_vector(text, UV)
+    try:
+        return {
+            "determinant": change_of_variables.jacobian_determinant(mapping, np.array(point)),
+            "area": change_of_variables.area_by_change_of_variables(mapping, u_range, v_range),
+            "boundary": change_of_variables.boundary_area(mapping, u_range, v_range),
+            "image": change_of_variables.grid_image(mapping, u_range, v_range),
+            "determinants": change_of_variables.determinant_grid(mapping, u_range, v_range),
+        }
+    except ValueError as error:
+        return str(error)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def disc_area(radius: float) -> change_of_variables.Integral:
+    return change_of_variables.disc_area_in_xy(radius)
+
+
+# -- SymPy, through the queue ----------------------------------------------------------
+
+
+def symbolic_partials_job(parsed, point: tuple, second: bool = False) -> symbolic_jobs.Job:
+    """SymPy's ∇f (and Hessian) at the point: a job shared by every session."""
+    key = ("sv-partials", parsed.text, parsed.variables, point, second)
+    return symbolic_jobs.submit(
+        f"sv-partials-{len(parsed.variables)}-{int(second)}", key, symbolic_partials,
+        parsed, point, None, second,
+        wait=max(symbolic_jobs.WAIT_FOR_SYMBOLIC, symbolic_jobs.WAIT_FOR_POINT),
+    )  # fmt: skip
+
+
+def symbolic_jacobian_job(vector, point: tuple) -> symbolic_jobs.Job:
+    """SymPy's exact Jacobian at the point."""
+    key = ("sv-jacobian", vector.text, point)
+    return symbolic_jobs.submit(
+        "sv-jacobian", key, symbolic_jacobian, vector, point,
+        wait=max(symbolic_jobs.WAIT_FOR_SYMBOLIC, symbolic_jobs.WAIT_FOR_POINT),
+    )  # fmt: skip
