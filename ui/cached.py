@@ -61,16 +61,19 @@ def _warm_in_background() -> None:
     from core.regression.logistic import compare_logistic
     from core.regression.polynomial import compare_polynomial
     from core.regression.samples import simulate_curve, simulate_line, two_blobs
-    from core.several_variables import change_of_variables, fields, stationary
+    from core.several_variables import directional, fields, maps, stationary
 
-    fields.warm_up()
-    stationary.warm_up()
-    change_of_variables.warm_up()
     rosenbrock = surface("rosenbrock")
     trajectories(parse_expression(rosenbrock.text, ("x", "y")), rosenbrock.start, DEFAULT_METHODS)
     fit_line(simulate_line())
     compare_polynomial(simulate_curve())
     compare_logistic(two_blobs())
+    # About 8 s: every function of the language through the Several variables page's
+    # sweeps, at the page's shapes (a first use costs 30-400 ms otherwise).
+    fields.warm_up()
+    directional.warm_up()
+    stationary.warm_up()
+    maps.warm_up()
 
 
 @st.cache_data(max_entries=128, show_spinner=False)  # about 180 kB each

@@ -14,9 +14,12 @@ from core import ExpressionError
 from core.engines.bounded_parse import parse_vector_bounded
 from core.several_variables import (
     change_of_variables,
+    directional,
     fields,
     jacobian_modes,
     linear_maps,
+    maps,
+    second_derivative_test,
     stationary,
 )
 from core.several_variables.derivatives import hessian, jacobian
@@ -26,7 +29,7 @@ from ui.cached import parse
 
 XY = ("x", "y")
 XYZ = ("x", "y", "z")
-UV = change_of_variables.VARIABLES
+UV = maps.VARIABLES
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -60,18 +63,22 @@ def partials_at(text: str, variables: tuple[str, ...], point: tuple) -> fields.P
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def directional(text: str, point: tuple, direction: tuple) -> fields.DirectionalDerivative:
-    return fields.directional_derivative(parse(text, XY), np.array(point), np.array(direction))
+def directional_derivative(
+    text: str, point: tuple, direction: tuple
+) -> directional.DirectionalDerivative:
+    return directional.directional_derivative(parse(text, XY), np.array(point), np.array(direction))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def tangent_plane(text: str, point: tuple, x_range: tuple, y_range: tuple):
-    return fields.tangent_plane(parse(text, XY), np.array(point), x_range, y_range)
+    return directional.tangent_plane(parse(text, XY), np.array(point), x_range, y_range)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def directional_slice(text: str, point: tuple, unit: tuple, half_width: float):
-    return fields.directional_slice(parse(text, XY), np.array(point), np.array(unit), half_width)
+    return directional.directional_slice(
+        parse(text, XY), np.array(point), np.array(unit), half_width
+    )
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
@@ -103,8 +110,8 @@ def circle_image(text: str, point: tuple, radius: float) -> linear_maps.CircleIm
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def hessian_report(text: str, point: tuple) -> stationary.HessianReport:
-    return stationary.hessian_report(parse(text, XY), np.array(point))
+def hessian_report(text: str, point: tuple) -> second_derivative_test.HessianReport:
+    return second_derivative_test.hessian_report(parse(text, XY), np.array(point))
 
 
 @st.cache_data(max_entries=64, show_spinner="Searching for stationary points…")
@@ -118,20 +125,25 @@ def hessian_at(text: str, variables: tuple[str, ...], point: tuple) -> np.ndarra
 
 
 @st.cache_data(max_entries=128, show_spinner="Integrating…")
-def change_of_variables_view(text: str, u_range: tuple, v_range: tuple, point: tuple):
-    """Everything the change-of-variables section draws; a ValueError is returned, not
-    raised, so an integral that does not converge is cached as one sentence."""
+def change_of_variables_view(text: str, u_range: tuple, v_range: tuple):
+    """What the change-of-variables section draws for a map and a box (not the point, so
+    moving it costs one determinant); a ValueError is returned, not raised, so an
+    integral that does not converge is cached as one sentence."""
     mapping = parse_vector(text, UV)
     try:
         return {
-            "determinant": change_of_variables.jacobian_determinant(mapping, np.array(point)),
             "area": change_of_variables.area_by_change_of_variables(mapping, u_range, v_range),
             "boundary": change_of_variables.boundary_area(mapping, u_range, v_range),
-            "image": change_of_variables.grid_image(mapping, u_range, v_range),
-            "determinants": change_of_variables.determinant_grid(mapping, u_range, v_range),
+            "image": maps.grid_image(mapping, u_range, v_range),
+            "determinants": maps.determinant_grid(mapping, u_range, v_range),
         }
     except ValueError as error:
         return str(error)
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def jacobian_determinant(text: str, point: tuple) -> float:
+    return maps.jacobian_determinant(parse_vector(text, UV), np.array(point))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

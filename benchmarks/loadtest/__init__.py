@@ -17,6 +17,7 @@ Modules, one idea each:
 - `metrics`: percentiles, the server's CPU and memory from /proc, the result table.
 - `servers`: starting and stopping the servers under test.
 - `kit`: what the scenarios share (options, the expression pool, the checks).
-- `scenarios`: the five scenarios (single, shared link and soak here), and
-  `crowds`: the two with many people (classroom, hostile neighbour).
+- `scenarios`: the six scenarios (single, shared link and soak here), and
+  `crowds`: the two with many people (classroom, hostile neighbour), and
+  `several`: the Several variables page, one person and a class.
 """

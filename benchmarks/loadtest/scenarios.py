@@ -1,10 +1,12 @@
-"""The five scenarios, and the three that one person or one link makes.
+"""The six scenarios, and the three that one person or one link makes.
 
 1. single: one person; the same rerun, moves on a seen expression, new expressions.
 2. classroom: 30 people for 3 minutes (`crowds`).
 3. shared link: 100 people open the teacher's link within 10 s.
 4. hostile neighbour: 10 people, alone and with one asking for the worst (`crowds`).
 5. soak: one person types 1,000 distinct expressions.
+6. several: the Several variables page, one person through its sections, then a class
+   (`several`).
 
 Every scenario returns a `Result`: its rows for the table and the raw numbers for the
 JSON file. Random choices come from `random.Random` seeded by the scenario's name and
@@ -31,6 +33,7 @@ from benchmarks.loadtest.kit import (
 from benchmarks.loadtest.metrics import Check, ServerSample, kb, mib, summary
 from benchmarks.loadtest.servers import Cluster
 from benchmarks.loadtest.session import Interaction, Session
+from benchmarks.loadtest.several import several
 from benchmarks.loadtest.users import ExplorerUser
 from benchmarks.loadtest.users import shared_link as link_for
 
@@ -215,4 +218,5 @@ SCENARIOS = {
     "link": shared_link,
     "hostile": hostile,
     "soak": soak,
+    "several": several,
 }

@@ -119,13 +119,19 @@ class Session:
     """A browser tab on `base_url` ("http://127.0.0.1:PORT").
 
     Its `de_route` cookie (nginx's session affinity) is random hex drawn from its name,
-    so a rerun of the benchmark puts each session on the same replica.
+    so a rerun of the benchmark puts each session on the same replica. With `page_name`
+    (a page's URL path, as "several_variables") the tab opens that page, not the home
+    page: the URL is `/<page_name>` and the first rerun names it, as a browser does;
+    later reruns name the page by the script hash the server sent.
     """
 
-    def __init__(self, base_url: str, name: str = "", timeout_s: float = 60.0) -> None:
+    def __init__(
+        self, base_url: str, name: str = "", timeout_s: float = 60.0, page_name: str = ""
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.name = name
         self.timeout_s = timeout_s
+        self.page_name = page_name
         route = f"{random.Random(f'route-{name}').getrandbits(64):016x}"
         self.cookies = {protocol.ROUTE_COOKIE: route}
         self.page = Page()
@@ -145,6 +151,9 @@ class Session:
         self.run_on_save = False  # the server's flag, as its status messages carry it
         self._continuing = False  # the last run called st.rerun(): the next one goes on
         self._auto_reruns: dict[str, tuple[float, asyncio.Task]] = {}
+        # Whether SymPy's result counts as shown only with new LaTeX on the page (else:
+        # once no "Symbolic: ..." placeholder is left), for pages that show it in tables.
+        self.symbolic_needs_latex = True
 
     # -- connecting -----------------------------------------------------------------------
     @property
@@ -156,7 +165,8 @@ class Session:
         return self._ws is not None and self.closed_reason is None
 
     def _url(self) -> str:
-        return f"{self.base_url}/" + (f"?{self.query_string}" if self.query_string else "")
+        query = f"?{self.query_string}" if self.query_string else ""
+        return f"{self.base_url}/{self.page_name}{query}"
 
     async def open(self, query_string: str = "") -> Interaction:
         """Load the app as a browser does: health check (for the XSRF cookie), websocket,
@@ -256,6 +266,7 @@ class Session:
             query_string=self.query_string,
             widgets=self.page.widget_states(),
             page_script_hash=self.page_script_hash,
+            page_name="" if self.page_script_hash else self.page_name,
             fragment_id=fragment_id,
             is_auto_rerun=auto,
             cached_hashes=self.cache.hashes(),
@@ -417,7 +428,11 @@ class Session:
         last = self.interactions[-1] if self.interactions else None
         if last is None or not last.painted.is_set() or last.delivered.is_set():
             return
-        if self.page.symbolic_delivered(since=last.seq):
+        if (
+            self.page.symbolic_delivered(since=last.seq)
+            if self.symbolic_needs_latex
+            else not self.page.symbolic_pending()
+        ):
             last.symbolic_s = time.perf_counter() - last.started
             last.symbolic_bytes = self.bytes_received - last.bytes_at_start
             last.latex_count = len(self.page.latex())

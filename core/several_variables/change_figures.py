@@ -15,7 +15,7 @@ from plotly.colors import sample_colorscale
 from scipy.interpolate import RegularGridInterpolator
 
 from core.plotting import figure_from_traces, masked
-from core.several_variables.change_of_variables import DeterminantGrid, GridImage
+from core.several_variables.maps import DeterminantGrid, GridImage
 
 U_COLOUR = "#0072B2"  # blue: lines of constant u (circles under the polar map)
 V_COLOUR = "#D55E00"  # vermillion: lines of constant v (rays under the polar map)

@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike
 
 from core.language.expression import ParsedExpression
 from core.language.vector import ParsedVector
+from core.several_variables.arguments import point_vector, variables_phrase
 from core.several_variables.point_function import (
     Function,
     as_jax_function,
@@ -81,7 +82,7 @@ def value_and_gradient(
         (7.0, [4.0, 1.0])
     """
     require_function(parsed, "gradient", ParsedExpression)
-    p = _vector(point, len(parsed.variables), "point", _variables_phrase(parsed))
+    p = _on_variables(parsed, point, "point")
     value, grad = jax.value_and_grad(as_jax_function(parsed, params))(p)
     return ValueAndGradient(float(value), _numpy(grad))
 
@@ -120,7 +121,7 @@ def jacobian(
         raise ValueError(
             f"mode must be 'forward' (jax.jacfwd) or 'reverse' (jax.jacrev), got {mode!r}."
         )
-    p = _vector(point, len(f.variables), "point", _variables_phrase(f))
+    p = _on_variables(f, point, "point")
     matrix = _numpy(MODES[mode](as_jax_function(f, params))(p))
     return matrix.reshape(-1, p.shape[0])
 
@@ -151,7 +152,7 @@ def hessian(
         [[802.0, -400.0], [-400.0, 200.0]]
     """
     require_function(parsed, "hessian", ParsedExpression)
-    p = _vector(point, len(parsed.variables), "point", _variables_phrase(parsed))
+    p = _on_variables(parsed, point, "point")
     return _numpy(jax.jacfwd(jax.jacrev(as_jax_function(parsed, params)))(p))
 
 
@@ -183,9 +184,7 @@ def jvp(
         [[13.0, 6.0], [6.0, 2.0]]
     """
     require_function(f, "jvp", ParsedExpression | ParsedVector)
-    d, phrase = len(f.variables), _variables_phrase(f)
-    p = _vector(point, d, "point", phrase)
-    v = _vector(tangent, d, "tangent", phrase)
+    p, v = _on_variables(f, point, "point"), _on_variables(f, tangent, "tangent")
     value, pushed = jax.jvp(as_vector_function(f, params), (p,), (v,))
     return _numpy(value), _numpy(pushed)
 
@@ -218,9 +217,9 @@ def vjp(
         [[13.0, 6.0], [6.0, 4.0]]
     """
     require_function(f, "vjp", ParsedExpression | ParsedVector)
-    p = _vector(point, len(f.variables), "point", _variables_phrase(f))
+    p = _on_variables(f, point, "point")
     m = 1 if isinstance(f, ParsedExpression) else len(f.components)
-    u = _vector(cotangent, m, "cotangent", f"f has {m} component{'s' * (m != 1)}")
+    u = jnp.asarray(point_vector(cotangent, m, "cotangent", f"f has {m} component{'s' * (m != 1)}"))
     value, pull_back = jax.vjp(as_vector_function(f, params), p)
     (pulled,) = pull_back(u)
     return _numpy(value), _numpy(pulled)
@@ -229,27 +228,9 @@ def vjp(
 # -- validation at the boundary ---------------------------------------------------------
 
 
-def _variables_phrase(f: Function) -> str:
-    d = len(f.variables)
-    return f"f is a function of {d} variable{'s' * (d != 1)} ({', '.join(f.variables)})"
-
-
-def _vector(values, length: int, name: str, phrase: str) -> jax.Array:
-    """`values` as a finite float64 vector of `length` numbers, or a ValueError saying why."""
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"The {name} must be numbers, one per entry; got {values!r}.") from None
-    if array.ndim == 0 and length == 1:
-        array = array.reshape(1)
-    if array.shape != (length,):
-        got = "a single number" if array.ndim == 0 else f"shape {array.shape}"
-        raise ValueError(
-            f"The {name} needs {length} number{'s' * (length != 1)} ({phrase}); got {got}."
-        )
-    if not np.isfinite(array).all():
-        raise ValueError(f"The {name} must be finite numbers; got {array.tolist()}.")
-    return jnp.asarray(array)
+def _on_variables(f: Function, values, name: str) -> jax.Array:
+    """`values` as a float64 JAX vector of one number per variable of f (see point_vector)."""
+    return jnp.asarray(point_vector(values, len(f.variables), name, variables_phrase(f)))
 
 
 def _numpy(array) -> np.ndarray:

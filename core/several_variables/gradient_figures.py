@@ -18,7 +18,8 @@ import plotly.graph_objects as go
 
 from core.descent.figures import CONTOUR_FILL, CONTOUR_LINE
 from core.plotting import FLOAT32_LIMIT, figure_from_traces, masked, robust_range
-from core.several_variables.fields import GradientField, TangentPlane
+from core.several_variables.directional import TangentPlane
+from core.several_variables.fields import GradientField
 
 # Okabe-Ito colours, safe for colour-blind readers, one role each.
 FIELD_COLOUR = "rgba(0, 114, 178, 0.6)"  # blue, translucent: the field is background

@@ -54,7 +54,8 @@ from numpy.typing import ArrayLike
 
 from core.language.expression import ParsedExpression
 from core.language.vector import ParsedVector, parse_vector
-from core.several_variables.derivatives import _variables_phrase, _vector
+from core.several_variables.arguments import is_whole_number, point_vector, variables_phrase
+from core.several_variables.fields import function_expressions
 from core.several_variables.point_function import (
     Function,
     as_vector_function,
@@ -148,9 +149,7 @@ def example_functions(
     require_function(f, "example_functions", ParsedExpression | ParsedVector)
     d, m = len(f.variables), _components(f)
     size = _size(size, max(d, m))
-    p = np.asarray(
-        _vector(np.full(d, 0.5) if point is None else point, d, "point", _variables_phrase(f))
-    )
+    p = point_vector(np.full(d, 0.5) if point is None else point, d, "point", variables_phrase(f))
     batched = jax.vmap(as_vector_function(f, params))  # (K, d) points -> (K, m) values
 
     k_tall = size // m
@@ -205,17 +204,13 @@ def mode_timings(
     Raises:
         ValueError: for a bad point, size, repeats or parameter.
     """
-    if (
-        isinstance(repeats, bool)
-        or not isinstance(repeats, int | np.integer)
-        or not 1 <= repeats <= MAX_REPEATS
-    ):
+    if not is_whole_number(repeats, 1, MAX_REPEATS):
         raise ValueError(
             f"repeats must be a whole number from 1 to {MAX_REPEATS}, got {repeats!r}."
         )
     require_function(f, "mode_timings", ParsedExpression | ParsedVector)
     d, m = len(f.variables), _components(f)
-    p = np.asarray(_vector(point, d, "point", _variables_phrase(f)))
+    p = point_vector(point, d, "point", variables_phrase(f))
     typed = Example(
         as_vector_function(f, params), p, f"f: {space(d)} → {space(m)}",
         "f as typed.", d, m,
@@ -265,14 +260,8 @@ def warm_up(size: int = 100, components: tuple[int, ...] = (1, 2)) -> None:
         size: the page's size of the examples.
         components: numbers of components m (1 to 4) to rehearse for, with d = 2.
     """
-    from core.language import functions
-
-    texts = [
-        f"{name}(x/3 + y/5 + {1.5 if name == 'acosh' else 0.5})"
-        for name in functions.FUNCTION_NAMES
-    ]
-    texts.append("x^2*y + x/y - 3^x + x^y + max(x, y) + min(x, 1) + where(x < y, x, y)")
-    for text in texts:
+    operations = "x^2*y + x/y - 3^x + x^y + max(x, y) + min(x, 1) + where(x < y, x, y)"
+    for text in (*function_expressions(), operations):
         for m in components:
             vector = parse_vector(", ".join([text, "x*y", "x + y", "x - y"][:m]))
             point = np.array([0.2, 0.4])
@@ -354,11 +343,7 @@ def _scales(k: int) -> np.ndarray:
 
 def _size(size, widest: int) -> int:
     low = max(MIN_SIZE, 2 * widest)  # at least two copies of f in each example
-    if (
-        isinstance(size, bool)
-        or not isinstance(size, int | np.integer)
-        or not low <= size <= MAX_SIZE
-    ):
+    if not is_whole_number(size, low, MAX_SIZE):
         raise ValueError(
             f"size must be a whole number from {low} to {MAX_SIZE} (about how many outputs "
             f"the tall example has), got {size!r}."

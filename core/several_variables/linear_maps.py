@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike
 
 from core.language.expression import ParsedExpression
 from core.language.vector import ParsedVector
+from core.several_variables.arguments import is_whole_number
 from core.several_variables.derivatives import jacobian, jvp, vjp
 from core.several_variables.point_function import Function, as_vector_function, require_function
 
@@ -132,11 +133,7 @@ def circle_image(
         0.011180339887
     """
     require_plane_map(f)
-    if (
-        isinstance(n, bool)
-        or not isinstance(n, int | np.integer)
-        or not (MIN_POINTS <= n <= MAX_POINTS)
-    ):
+    if not is_whole_number(n, MIN_POINTS, MAX_POINTS):
         raise ValueError(
             f"n (points on the circle) must be a whole number from {MIN_POINTS} to "
             f"{MAX_POINTS}, got {n!r}."

@@ -1,18 +1,11 @@
-"""Hessians and stationary points: what the eigenvalues of ∇²f say, and Newton on ∇f = 0.
+"""Stationary points of f(x, y) in a box: Newton's method on ∇f = 0 from a grid of starts.
 
-Near a point p, f(p + h) = f(p) + ∇f(p)·h + ½ hᵀ H h + O(|h|³), with H = ∇²f(p)
-symmetric and eigenvalues λ_1 ≤ ... ≤ λ_d. Where ∇f(p) = 0 the quadratic term decides:
-all λ > 0, a minimum; all λ < 0, a maximum; both signs, a saddle (f rises along one
-eigenvector and falls along another); some λ = 0 and the rest of one sign, degenerate:
-the second derivatives cannot decide (x⁴ + y⁴ and the monkey saddle x³ − 3xy² both
-have H = 0 at the origin).
-
-Stationary points are found by Newton's method on the gradient,
-p ← p − H(p)⁻¹ ∇f(p) (a solve of H s = ∇f, never an inverse), from a grid of starts
-over a box, all starts at once. It converges quadratically to any stationary point
-with an invertible Hessian, whatever its kind, so it finds maxima and saddles as well
-as minima; a start that meets a singular Hessian, leaves the box or does not settle
-is counted as lost, which is not an error.
+Newton's method on the gradient, p ← p − H(p)⁻¹ ∇f(p) (a solve of H s = ∇f, never an
+inverse), runs from a grid of starts over a box, all starts at once. It converges
+quadratically to any stationary point with an invertible Hessian, whatever its kind, so
+it finds maxima and saddles as well as minima; a start that meets a singular Hessian,
+leaves the box or does not settle is counted as lost, which is not an error. Each point
+found is classified by the second-derivative test (core.several_variables.second_derivative_test).
 """
 
 from __future__ import annotations
@@ -24,13 +17,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import jaxpr_as_fun
-from numpy.typing import ArrayLike
 
 from core.language.expression import ParsedExpression, parse_expression
-from core.several_variables.derivatives import hessian
+from core.several_variables.arguments import value_range, whole_number
 from core.several_variables.point_function import as_jax_function, require_function
+from core.several_variables.second_derivative_test import (
+    KINDS,
+    ZERO_TOLERANCE,
+    eigenvalues_and_kind,
+    hessian_report,
+)
 
-KINDS = ("minimum", "maximum", "saddle", "degenerate")
 EXAMPLES = {
     "paraboloid x² + y²": "x^2 + y^2",
     "Rosenbrock": "(1 - x)^2 + 100(y - x^2)^2",
@@ -39,7 +36,6 @@ EXAMPLES = {
     "degenerate x⁴ + y⁴": "x^4 + y^4",
     "monkey saddle x³ − 3xy²": "x^3 - 3x*y^2",
 }
-ZERO_TOLERANCE = 1e-6  # |λ| <= this * max(1, max |λ|) counts as a zero eigenvalue
 MAX_STARTS = 15  # starts per side: at most 225 Newton runs at once
 MAX_ITERATIONS = 100
 GRADIENT_TOLERANCE = 1e-9  # converged: |∇f| <= this * the typical |∇f| over the starts
@@ -48,22 +44,6 @@ MERGE_TOLERANCE = 1e-5  # points closer than this * the diagonal are one point
 MARGIN = 0.1  # points are kept within the box enlarged by this fraction of each side
 LEASH = 1.0  # an iterate more than this many box widths outside the box is lost
 _SINGULAR = 1e-13  # |det H| below this * (|h11 h22| + |h12 h21|): numerically singular
-
-
-class HessianReport(NamedTuple):
-    """The Hessian at a point and what its eigenvalues say.
-
-    Attributes:
-        hessian: H_ij = ∂²f/∂x_i∂x_j by AD, shape (d, d).
-        eigenvalues: of (H + Hᵀ)/2, ascending.
-        kind: one of KINDS.
-        sentence: what the eigenvalues say, for a student.
-    """
-
-    hessian: np.ndarray
-    eigenvalues: np.ndarray
-    kind: str
-    sentence: str
 
 
 class StationaryPoint(NamedTuple):
@@ -92,66 +72,6 @@ class StationarySearch(NamedTuple):
     starts: int
     diverged: int
     iterations: int
-
-
-def hessian_report(
-    parsed: ParsedExpression,
-    point: ArrayLike,
-    params: Mapping[str, float] | None = None,
-    tolerance: float = ZERO_TOLERANCE,
-) -> HessianReport:
-    """The Hessian of f at a point, its eigenvalues, and what they say.
-
-    Args:
-        parsed: an expression of the variables (x_1, ..., x_d).
-        point: p, d numbers ordered as `parsed.variables`.
-        params: values of the parameters; missing ones are 1.0.
-        tolerance: an eigenvalue with |λ| <= tolerance * max(1, max |λ|) counts as zero.
-
-    Returns:
-        The report; its kind says what the point would be if ∇f(p) = 0.
-
-    Raises:
-        ValueError: for a vector function, a point of the wrong length, a bad
-            parameter, or a point where f or its second derivatives are not defined.
-
-    Example:
-        >>> from core import parse_expression
-        >>> report = hessian_report(parse_expression("x^2 - y^2", ("x", "y")), [0, 0])
-        >>> report.kind, report.eigenvalues.tolist()
-        ('saddle', [-2.0, 2.0])
-    """
-    matrix = hessian(parsed, point, params)  # validates f, the point and the parameters
-    p = np.asarray(point, dtype=np.float64).reshape(-1)
-    value = float(as_jax_function(parsed, params)(jnp.asarray(p)))
-    where = "(" + ", ".join(_number(x) for x in p) + ")"
-    if not np.isfinite(value):
-        raise ValueError(f"f is not defined at {where}: choose a point inside its domain.")
-    if not np.isfinite(matrix).all():
-        raise ValueError(
-            f"The second derivatives of f are not defined at {where}: "
-            "choose a point where f is smooth."
-        )
-    eigenvalues = np.linalg.eigvalsh(0.5 * (matrix + matrix.T))
-    zero = _zero_level(eigenvalues, tolerance)
-    kind = classify(eigenvalues, zero)
-    return HessianReport(matrix, eigenvalues, kind, _sentence(kind, eigenvalues, zero))
-
-
-def classify(eigenvalues: np.ndarray, zero: float) -> str:
-    """The kind of a stationary point from its Hessian's eigenvalues; |λ| <= zero is 0.
-
-    Both signs make a saddle even when another eigenvalue is zero: f rises along one
-    direction and falls along another, so the point is no extremum.
-    """
-    negative, positive = eigenvalues < -zero, eigenvalues > zero
-    if negative.any() and positive.any():
-        return "saddle"
-    if positive.all():
-        return "minimum"
-    if negative.all():
-        return "maximum"
-    return "degenerate"
 
 
 def stationary_points(
@@ -198,9 +118,9 @@ def stationary_points(
             f"The search for stationary points needs a function of two variables; f is a "
             f"function of {len(parsed.variables)} ({names})."
         )
-    box = np.array([_range(x_range, "x_range"), _range(y_range, "y_range")])
-    starts = _count(starts, "starts", 2, MAX_STARTS)
-    max_iter = _count(max_iter, "max_iter", 1, MAX_ITERATIONS)
+    box = np.array([value_range(x_range, "x_range"), value_range(y_range, "y_range")])
+    starts = whole_number(starts, "starts", 2, MAX_STARTS)
+    max_iter = whole_number(max_iter, "max_iter", 1, MAX_ITERATIONS)
     xs, ys = np.linspace(*box[0], starts), np.linspace(*box[1], starts)
     grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
     derivatives = _batched_derivatives(parsed, params, grid)
@@ -338,77 +258,13 @@ def _distinct_points(run: _Run, box: np.ndarray) -> list[StationaryPoint]:
     points = []
     for group in groups:
         best = group[0]  # the flattest of the starts that ended here
-        matrix = run.hessians[best]
-        eigenvalues = np.linalg.eigvalsh(0.5 * (matrix + matrix.T))
-        zero = _zero_level(eigenvalues, ZERO_TOLERANCE)  # as hessian_report judges it
+        # judged as hessian_report judges a point
+        eigenvalues, kind = eigenvalues_and_kind(run.hessians[best], ZERO_TOLERANCE)
         points.append(
             StationaryPoint(
                 run.points[best].copy(), float(run.values[best]),
-                float(run.gradient_norms[best]), eigenvalues, classify(eigenvalues, zero),
-                len(group),
+                float(run.gradient_norms[best]), eigenvalues, kind, len(group),
             )
         )  # fmt: skip
     points.sort(key=lambda p: (KINDS.index(p.kind), p.value, *p.point))
     return points
-
-
-# -- sentences and validation -------------------------------------------------------------
-
-
-def _zero_level(eigenvalues: np.ndarray, tolerance: float) -> float:
-    return tolerance * max(1.0, float(np.abs(eigenvalues).max(initial=0.0)))
-
-
-def _sentence(kind: str, eigenvalues: np.ndarray, zero: float) -> str:
-    d = len(eigenvalues)
-    shown = ", ".join("0" if abs(x) <= zero else _number(x) for x in eigenvalues)
-    if d == 1:
-        every, stationary, second = "The eigenvalue is", "f′ = 0", "derivative"
-    else:
-        every = "Both eigenvalues are" if d == 2 else f"All {d} eigenvalues are"
-        stationary, second = "∇f = 0", "derivatives"
-    if kind in ("minimum", "maximum"):
-        sign, way = ("positive", "up") if kind == "minimum" else ("negative", "down")
-        return (
-            f"{every} {sign} ({shown}): f curves {way} in every direction — "
-            f"a {kind} if {stationary} here."
-        )
-    if kind == "saddle":
-        signs = (
-            "One eigenvalue is negative and one positive"
-            if d == 2
-            else "The eigenvalues have both signs"
-        )
-        return (
-            f"{signs} ({shown}): f curves down along one direction and up along another — "
-            f"a saddle if {stationary} here."
-        )
-    zeros = int(np.sum(np.abs(eigenvalues) <= zero))
-    which = (
-        every if zeros == d else "One eigenvalue is" if zeros == 1 else f"{zeros} eigenvalues are"
-    )
-    return f"{which} zero ({shown}): the second {second} cannot decide; look at higher orders."
-
-
-def _number(x: float) -> str:
-    return f"{float(x) + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0
-
-
-def _range(values, name: str) -> tuple[float, float]:
-    try:
-        low, high = (float(v) for v in values)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be two numbers (low, high); got {values!r}.") from None
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise ValueError(f"{name} must be two finite numbers with low < high; got ({low}, {high}).")
-    return low, high
-
-
-def _count(value, name: str, low: int, high: int) -> int:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | np.integer)
-        or not low <= value <= high
-    ):
-        raise ValueError(f"{name} must be a whole number from {low} to {high}; got {value!r}.")
-    return int(value)

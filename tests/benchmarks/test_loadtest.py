@@ -379,3 +379,36 @@ def test_driver_against_a_live_server():
     assert any(r"\sin{\left(3 x \right)}" in n.proto.body for n in first.page.latex())
     assert second.page.value("explorer_order") == [6.0]
     assert second.interactions[-1].painted_s > 0
+
+
+def test_driver_on_the_several_variables_page():
+    """One tab on a bare server opens /several_variables, switches section, moves the point."""
+    import random
+
+    from benchmarks.loadtest import servers
+    from benchmarks.loadtest.several import PAGE, SECTIONS, SeveralUser
+
+    hessian = next(section for section in SECTIONS if section.code == "hessian")
+
+    async def tab(cluster) -> tuple[Session, tuple, tuple]:
+        session = Session(cluster.url, "several", page_name=PAGE)
+        user = SeveralUser(session, random.Random(1), {})
+        try:
+            await user.open()
+            await user.switch(hessian)
+            before = tuple(session.page.value(key) for key in hessian.point_keys)
+            await user.move()
+            after = tuple(session.page.value(key) for key in hessian.point_keys)
+        finally:
+            await session.close()
+        return session, before, after
+
+    with servers.serve(replicas=0) as cluster:
+        session, before, after = asyncio.run(tab(cluster))
+    opened, switched, moved = session.interactions
+    assert all(not i.errors for i in session.interactions), session.interactions
+    assert opened.charts >= 1, "no contour plot on the Gradient section"
+    assert session.page.value("sv_section") == [hessian.title]
+    assert switched.charts >= 1, "no contour plot on the Hessian section"
+    assert sum(a != b for a, b in zip(before, after, strict=True)) == 1, (before, after)
+    assert moved.painted_s > 0

@@ -42,6 +42,15 @@ def sympy_hessian(parsed, point) -> np.ndarray:
     )  # fmt: skip
 
 
+def kind_by_sympy(parsed, point) -> str:
+    """The kind of a stationary point from SymPy's exact Hessian there (nondegenerate only)."""
+    eigenvalues = np.linalg.eigvalsh(sympy_hessian(parsed, point))
+    assert np.abs(eigenvalues).min() > 1e-4 * max(1.0, np.abs(eigenvalues).max())
+    if (eigenvalues > 0).all():
+        return "minimum"
+    return "maximum" if (eigenvalues < 0).all() else "saddle"
+
+
 def sympy_jacobian(vector, point) -> np.ndarray:
     return np.stack([sympy_gradient(component, point) for component in vector.components])
 

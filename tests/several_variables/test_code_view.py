@@ -1,16 +1,16 @@
 """The code behind the Several variables page runs on its own and computes what core computes.
 
-Each snippet is executed in a fresh namespace and its values are compared with
-`core.several_variables.derivatives` (and the lectures' numbers); the PyTorch snippet,
-which cannot run here, is compiled, checked for torch's names, and its forward line is
-evaluated against a NumPy stand-in for torch.
+Each snippet of `core.several_variables.code_view` is executed in a fresh namespace and
+its values are compared with `core.several_variables.derivatives` (and the lectures'
+numbers); the PyTorch snippet, which cannot run here, is compiled, checked for torch's
+names, and its forward line is evaluated against a NumPy stand-in for torch. Also what
+every snippet shares (`core.several_variables.code_pieces`): the canonical form, the
+reserved names, the errors at the boundary.
 """
 
 from __future__ import annotations
 
 import ast
-import contextlib
-import io
 import math
 import re
 import sys
@@ -19,7 +19,7 @@ import types
 import numpy as np
 import pytest
 
-from core import gradient, hessian, jacobian, jvp, parse_expression, parse_vector, vjp
+from core import gradient, jacobian, jvp, parse_expression, parse_vector, vjp
 from core.explorer.code_view import jax_code, numpy_code
 from core.language.numeric_source import (
     expression_source,
@@ -29,32 +29,28 @@ from core.language.numeric_source import (
     parameter_lines,
     python_names,
 )
-from core.several_variables import code_view
+from core.several_variables import code_pieces
+from core.several_variables.code_hessians_and_areas import change_of_variables_code, hessian_code
 from core.several_variables.code_view import (
-    change_of_variables_code,
     gradient_code,
-    hessian_code,
     jacobian_code,
     jvp_vjp_code,
     three_variables_code,
 )
 from core.several_variables.derivatives import value_and_gradient
 from core.several_variables.jacobian_modes import example_functions
+from tests.several_variables.snippets import (
+    SCALARS,
+    UV,
+    XY,
+    XYZ,
+    assert_close,
+    params_of,
+    run_snippet,
+)
 
-XY, XYZ, UV = ("x", "y"), ("x", "y", "z"), ("u", "v")
-RTOL = 1e-9
 TWO_PI = 2 * math.pi
-# Parameters named like the snippets' own names (f, H, T, h) must not break them.
-PARAMS = {"a": 2.0, "b": -0.5, "c": 3.0, "f": 0.25, "h": 1.5, "H": 0.75, "T": 1.25}
 
-SCALARS = [  # (text, variables, point)
-    ("x^2 + y", XY, (2.0, 3.0)),
-    ("a*cot(x) + log10(y) + f*x*y", XY, (0.7, 2.5)),
-    ("abs(x - y) + sqrt(2 + x^2)*e^(-y) + h", XY, (1.5, -0.4)),
-    ("sin(x)*exp(-y^2) + atan(x*y) + sec(H*x) + max(x, y)", XY, (0.3, -1.1)),
-    ("x^3 + 2y^2 - 3z + 1", XYZ, (1.0, 2.0, 3.0)),
-    ("log10(x*y + 3) + z*pi + b*tanh(z)^2", XYZ, (0.5, 1.5, -0.2)),
-]
 VECTORS = [  # (text, variables, point)
     ("[x^2*y, 5x + sin(y)]", XY, (0.5, 0.5)),
     ("[a*x*y, log10(x) + abs(y), c*exp(x - y)]", XY, (0.5, 0.7)),
@@ -70,55 +66,37 @@ TORCH_NAMES = {"atan": "arctan", "max": "maximum", "min": "minimum"}  # where th
 TORCH_HELPERS = {"sec": "1 / torch.cos(x)", "cot": "1 / torch.tan(x)", "csc": "1 / torch.sin(x)"}
 
 
-def _run(code: str) -> tuple[dict, str]:
-    # Test only: the snippet is our own text, generated from a validated tree of a known
-    # test expression, and running it is the point of the test (the app never runs it).
-    namespace: dict = {}
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
-        exec(compile(code, "<snippet>", "exec"), namespace)
-    return namespace, output.getvalue()
-
-
-def _params(f) -> dict[str, float]:
-    return {name: PARAMS[name] for name in f.parameters}
-
-
-def _close(got, want, rtol=RTOL):
-    np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=rtol, atol=rtol)
-
-
 # -- gradient ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("text", "variables", "point"), SCALARS)
 def test_gradient_snippet_matches_core(text, variables, point):
     parsed = parse_expression(text, variables)
-    params = _params(parsed)
+    params = params_of(parsed)
     direction = np.array([3.0, 1.0, 1.0][: len(point)])
-    namespace, _ = _run(gradient_code(parsed, point, params, direction=direction))
+    namespace, _ = run_snippet(gradient_code(parsed, point, params, direction=direction))
     expected = value_and_gradient(parsed, point, params)
-    _close(namespace["value"], expected.value)
-    _close([namespace[f"df_d{v}"] for v in variables], expected.gradient)
+    assert_close(namespace["value"], expected.value)
+    assert_close([namespace[f"df_d{v}"] for v in variables], expected.gradient)
     unit = direction / np.linalg.norm(direction)
-    _close(namespace["direction"], unit)
-    _close(namespace["slope"], expected.gradient @ unit)
+    assert_close(namespace["direction"], unit)
+    assert_close(namespace["slope"], expected.gradient @ unit)
     difference = (namespace["ahead"] - namespace["behind"]) / (2 * namespace["step"])
-    _close(difference, expected.gradient @ unit, rtol=1e-6)
+    assert_close(difference, expected.gradient @ unit, rtol=1e-6)
 
 
 def test_gradient_snippet_prints_the_lecture_s_numbers():
     code = gradient_code(parse_expression("x^2 + y", XY), [2, 3])
     assert "jax.value_and_grad(f, argnums=(0, 1))(2.0, 3.0)" in code
-    _, output = _run(code)
+    _, output = run_snippet(code)
     assert output.splitlines()[0] == "7.0 4.0 1.0"
 
 
 def test_gradient_snippet_of_one_variable_and_default_direction():
     parsed = parse_expression("x*exp(x)", ("x",))
-    namespace, _ = _run(gradient_code(parsed, [0.5]))
-    _close(namespace["df_dx"], 1.5 * np.exp(0.5))
-    _close(namespace["slope"], 1.5 * np.exp(0.5))
+    namespace, _ = run_snippet(gradient_code(parsed, [0.5]))
+    assert_close(namespace["df_dx"], 1.5 * np.exp(0.5))
+    assert_close(namespace["slope"], 1.5 * np.exp(0.5))
 
 
 # -- Jacobian, JVP, VJP ----------------------------------------------------------------
@@ -127,23 +105,23 @@ def test_gradient_snippet_of_one_variable_and_default_direction():
 @pytest.mark.parametrize(("text", "variables", "point"), VECTORS)
 def test_jacobian_snippet_matches_core_in_both_modes(text, variables, point):
     vector = parse_vector(text, variables)
-    params = _params(vector)
-    namespace, output = _run(jacobian_code(vector, point, params))
+    params = params_of(vector)
+    namespace, output = run_snippet(jacobian_code(vector, point, params))
     for mode, name in [("forward", "jacobian_forward"), ("reverse", "jacobian_reverse")]:
-        _close(namespace[name], jacobian(vector, point, mode, params))
+        assert_close(namespace[name], jacobian(vector, point, mode, params))
     # the timing sketch's maps are the page's tall and wide examples
     tall, wide = example_functions(vector, 100, params, point=point)
-    _close(namespace["tall"](namespace["point"]), tall.function(tall.point))
-    _close(namespace["wide_point"], wide.point)
-    _close(namespace["wide"](namespace["wide_point"]), wide.function(wide.point))
+    assert_close(namespace["tall"](namespace["point"]), tall.function(tall.point))
+    assert_close(namespace["wide_point"], wide.point)
+    assert_close(namespace["wide"](namespace["wide_point"]), wide.function(wide.point))
     timings = re.findall(r"^(tall|wide) (jacfwd|jacrev): \d+ µs per call$", output, re.M)
     assert len(timings) == 4
 
 
 def test_jacobian_snippet_gives_the_pycse_numbers_and_says_why_both_exist():
     code = jacobian_code(parse_vector("[x^2*y, 5x + sin(y)]"), [0.5, 0.5])
-    namespace, _ = _run(code)
-    _close(namespace["jacobian_reverse"], [[0.5, 0.25], [5.0, np.cos(0.5)]])
+    namespace, _ = run_snippet(code)
+    assert_close(namespace["jacobian_reverse"], [[0.5, 0.25], [5.0, np.cos(0.5)]])
     assert "2 JVPs, one per input" in code
     assert "2 VJPs, one per output" in code
     assert "R^2 -> R^100: T(p)" in code
@@ -152,123 +130,31 @@ def test_jacobian_snippet_gives_the_pycse_numbers_and_says_why_both_exist():
 
 def test_jacobian_snippet_of_a_scalar_expression():
     parsed = parse_expression("x*y + sin(x)", XY)
-    namespace, _ = _run(jacobian_code(parsed, [0.3, 0.9]))
-    _close(namespace["jacobian_forward"], jacobian(parsed, [0.3, 0.9]))
+    namespace, _ = run_snippet(jacobian_code(parsed, [0.3, 0.9]))
+    assert_close(namespace["jacobian_forward"], jacobian(parsed, [0.3, 0.9]))
 
 
 @pytest.mark.parametrize(("text", "variables", "point"), VECTORS)
 def test_jvp_vjp_snippet_matches_core(text, variables, point):
     vector = parse_vector(text, variables)
-    params = _params(vector)
+    params = params_of(vector)
     tangent = np.linspace(1.0, -1.0, len(variables))
     cotangent = np.linspace(0.5, 2.0, len(vector))
-    namespace, _ = _run(jvp_vjp_code(vector, point, tangent, cotangent, params))
+    namespace, _ = run_snippet(jvp_vjp_code(vector, point, tangent, cotangent, params))
     value, pushed = jvp(vector, point, tangent, params)
     _, pulled = vjp(vector, point, cotangent, params)
-    _close(namespace["value"], value)
-    _close(namespace["pushed_forward"], pushed)
-    _close(namespace["pulled_back"], pulled)
+    assert_close(namespace["value"], value)
+    assert_close(namespace["pushed_forward"], pushed)
+    assert_close(namespace["pulled_back"], pulled)
     matrix = jacobian(vector, point, params=params)
-    _close(namespace["jacobian"] @ namespace["tangent"], matrix @ tangent)
+    assert_close(namespace["jacobian"] @ namespace["tangent"], matrix @ tangent)
 
 
 def test_jvp_vjp_snippet_gives_the_lecture_s_numbers():
     f = parse_vector("[x^2 + y^2, x*y]")
-    namespace, _ = _run(jvp_vjp_code(f, [3, 2], [1, 0], [1, 0]))
-    _close(namespace["pushed_forward"], [6.0, 2.0])  # J e1 = [2 x1, x2]
-    _close(namespace["pulled_back"], [6.0, 4.0])  # e1ᵀ J = [2 x1, 2 x2]
-
-
-# -- Hessian and stationary points ---------------------------------------------------------
-
-HIMMELBLAU_STATIONARY = [  # 4 minima, 1 maximum, 4 saddles
-    (3.0, 2.0), (-2.805118, 3.131313), (-3.779310, -3.283186), (3.584428, -1.848126),
-    (-0.270845, -0.923039), (-3.073026, -0.081353), (3.385154, 0.073852),
-    (0.086678, 2.884255), (-0.127961, -1.953715),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("text", "variables", "point"), SCALARS)
-def test_hessian_snippet_matches_core(text, variables, point):
-    parsed = parse_expression(text, variables)
-    params = _params(parsed)
-    namespace, _ = _run(hessian_code(parsed, point, params))
-    expected = hessian(parsed, point, params)
-    _close(namespace["H"], expected, rtol=1e-8)
-    _close(namespace["eigenvalues"], np.linalg.eigvalsh(expected), rtol=1e-8)
-
-
-def test_hessian_snippet_finds_rosenbrock_s_minimum_and_its_hessian():
-    rosenbrock = parse_expression("(1 - x)^2 + 100(y - x^2)^2", XY)
-    namespace, output = _run(hessian_code(rosenbrock, [1, 1]))
-    _close(namespace["H"], [[802.0, -400.0], [-400.0, 200.0]])
-    found = np.asarray(namespace["points"])[namespace["found"]]
-    assert len(found) > 0
-    _close(found, np.ones_like(found), rtol=1e-8)
-    assert output.splitlines()[-1].startswith("[1. 1.]")
-
-
-def test_hessian_snippet_finds_himmelblau_s_stationary_points():
-    himmelblau = parse_expression("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", XY)
-    namespace, _ = _run(hessian_code(himmelblau, [3, 2], x_range=(-5, 5), y_range=(-5, 5)))
-    found = np.asarray(namespace["points"])[namespace["found"]]
-    for point in found:
-        assert np.linalg.norm(gradient(himmelblau, point)) < 1e-6
-        distances = np.linalg.norm(np.array(HIMMELBLAU_STATIONARY) - point, axis=1)
-        assert distances.min() < 1e-5
-    # Newton from 49 starts reaches several of them: at least the four minima's basins.
-    assert len(np.unique(np.round(found, 4), axis=0)) >= 4
-
-
-def test_hessian_snippet_of_three_variables_has_no_grid_search():
-    parsed = parse_expression("x*y*z + x^2", XYZ)
-    code = hessian_code(parsed, [1, 2, 3])
-    assert "newton_step" not in code
-    namespace, _ = _run(code)
-    _close(namespace["H"], hessian(parsed, [1, 2, 3]))
-
-
-# -- change of variables --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("text", ["[u cos(v), u sin(v)]", "[cos(v)*u, sin(v)u]"])
-def test_polar_map_gives_pi_both_ways(text):
-    polar = parse_vector(text, UV)
-    code = change_of_variables_code(polar, (0, 1), (0, TWO_PI))
-    assert "dblquad(lambda v, u:" in code  # func(inner, outer)
-    namespace, _ = _run(code)
-    assert abs(namespace["area_uv"] - math.pi) < 1e-7
-    assert abs(namespace["area_xy"] - math.pi) < 1e-7
-    centre = np.array([0.5, math.pi])
-    _close(namespace["det_J"](centre), np.linalg.det(jacobian(polar, centre)))
-
-
-def test_polar_annulus_both_ways():
-    polar = parse_vector("[r cos(t), r sin(t)]", ("r", "t"))
-    namespace, _ = _run(change_of_variables_code(polar, (0.5, 2), (-math.pi, math.pi)))
-    area = math.pi * (2**2 - 0.5**2)
-    assert abs(namespace["area_uv"] - area) < 1e-7
-    assert abs(namespace["area_xy"] - area) < 1e-7
-
-
-@pytest.mark.parametrize(
-    ("text", "u_range", "v_range", "area"),
-    [
-        ("[2u + v, u - v]", (0, 1), (0, 2), 6.0),  # |det J| = 3
-        ("[a*u, v + u^2]", (0, 1), (0, 1), 2.0),  # det J = a = 2
-        ("[u cos(v), u sin(v)]", (0, 1), (0, math.pi), math.pi / 2),  # a half disc
-        ("[T*u, v*exp(u)]", (0, 1), (-1, 1), 2.5 * (math.e - 1)),  # det J = T e^u
-    ],
-)
-def test_other_maps_give_their_area(text, u_range, v_range, area):
-    mapping = parse_vector(text, UV)
-    code = change_of_variables_code(mapping, u_range, v_range, _params(mapping))
-    assert "area_xy" not in code
-    namespace, _ = _run(code)
-    assert abs(namespace["area_uv"] - area) < 1e-7
-    centre = np.array([sum(u_range) / 2, sum(v_range) / 2])
-    expected = np.linalg.det(jacobian(mapping, centre, params=_params(mapping)))
-    _close(namespace["det_J"](centre), expected)
+    namespace, _ = run_snippet(jvp_vjp_code(f, [3, 2], [1, 0], [1, 0]))
+    assert_close(namespace["pushed_forward"], [6.0, 2.0])  # J e1 = [2 x1, x2]
+    assert_close(namespace["pulled_back"], [6.0, 4.0])  # e1ᵀ J = [2 x1, 2 x2]
 
 
 # -- three variables: JAX and PyTorch ------------------------------------------------------
@@ -277,7 +163,7 @@ def test_other_maps_give_their_area(text, u_range, v_range, area):
 def test_three_variables_lecture_gives_3_8_minus_3():
     parsed = parse_expression("x^3 + 2y^2 - 3z + 1", XYZ)
     jax_snippet, torch_snippet = three_variables_code(parsed, [1, 2, 3])
-    _, output = _run(jax_snippet)
+    _, output = run_snippet(jax_snippet)
     assert output.split() == ["3.0", "8.0", "-3.0"]
     assert "jax.grad(f, argnums=(0, 1, 2))(1.0, 2.0, 3.0)" in jax_snippet
     assert "f = x**3 + 2*y**2 - 3*z + 1\nf.backward()" in torch_snippet
@@ -299,10 +185,10 @@ def _fake_torch() -> types.ModuleType:
 @pytest.mark.parametrize(("text", "variables", "point"), SCALARS)
 def test_three_variables_snippets(text, variables, point, monkeypatch):
     parsed = parse_expression(text, variables)
-    params = _params(parsed)
+    params = params_of(parsed)
     jax_snippet, torch_snippet = three_variables_code(parsed, point, params)
-    namespace, _ = _run(jax_snippet)
-    _close([namespace[f"df_d{v}"] for v in variables], gradient(parsed, point, params))
+    namespace, _ = run_snippet(jax_snippet)
+    assert_close([namespace[f"df_d{v}"] for v in variables], gradient(parsed, point, params))
 
     compile(torch_snippet, "<torch snippet>", "exec")
     assert "jax" not in torch_snippet
@@ -316,8 +202,8 @@ def test_three_variables_snippets(text, variables, point, monkeypatch):
     # Torch cannot run here: evaluate its forward line with NumPy in torch's place.
     monkeypatch.setitem(sys.modules, "torch", _fake_torch())
     forward, backward = torch_snippet.split("f.backward()")
-    fake_namespace, _ = _run(forward)
-    _close(fake_namespace["f"], value_and_gradient(parsed, point, params).value)
+    fake_namespace, _ = run_snippet(forward)
+    assert_close(fake_namespace["f"], value_and_gradient(parsed, point, params).value)
     assert f"print({', '.join(f'{v}.grad' for v in variables)})" in backward
 
 
@@ -368,7 +254,7 @@ def test_every_name_a_snippet_assigns_is_reserved_from_parameters():
         change_of_variables_code(polar, (0, 1), (0, TWO_PI)),
         *three_variables_code(parse_expression("a*x + z", XYZ), [1, 2, 3]),
     ]
-    allowed = code_view._SNIPPET_NAMES | {"a", "x", "y", "z", "u", "v", "_"}
+    allowed = code_pieces.SNIPPET_NAMES | {"a", "x", "y", "z", "u", "v", "_"}
     for snippet in snippets:
         for node in ast.walk(ast.parse(snippet)):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
@@ -381,8 +267,8 @@ def test_parameters_named_like_snippet_names_are_renamed():
     parsed = parse_expression("f*x + H*y + T", XY)
     code = hessian_code(parsed, [1, 2], {"f": 2.0, "H": 3.0, "T": 4.0})
     assert "H_ = 3.0\nT_ = 4.0\nf_ = 2.0\n" in code  # sorted, as parsed.parameters
-    namespace, _ = _run(gradient_code(parsed, [1, 2], {"f": 2.0, "H": 3.0, "T": 4.0}))
-    _close(namespace["value"], 2.0 + 6.0 + 4.0)
+    namespace, _ = run_snippet(gradient_code(parsed, [1, 2], {"f": 2.0, "H": 3.0, "T": 4.0}))
+    assert_close(namespace["value"], 2.0 + 6.0 + 4.0)
 
 
 # -- errors at the boundary -----------------------------------------------------------------
@@ -433,6 +319,6 @@ def test_explorer_snippets_survive_parameters_named_f_and_h():
     """The Explorer's NumPy snippet defines f and the step h: parameters f, h are renamed."""
     parsed = parse_expression("f*x + h*sin(x)")
     params = {"f": 2.0, "h": 3.0}
-    namespace, _ = _run(numpy_code(parsed, 1, "central", 2, (0.5, 1.5), params))
-    _close(namespace["derivative"], 2.0 + 3.0 * np.cos(namespace["x"]), rtol=1e-6)
+    namespace, _ = run_snippet(numpy_code(parsed, 1, "central", 2, (0.5, 1.5), params))
+    assert_close(namespace["derivative"], 2.0 + 3.0 * np.cos(namespace["x"]), rtol=1e-6)
     assert "f_ = 2.0" in jax_code(parsed, 2, (0.5, 1.5), params)

@@ -8,13 +8,12 @@ import pytest
 
 from core import parse_expression
 from core.plotting import for_screen
-from core.several_variables.fields import (
+from core.several_variables.directional import (
     directional_derivative,
     directional_slice,
-    gradient_field,
-    partials_at,
     tangent_plane,
 )
+from core.several_variables.fields import gradient_field, partials_at
 from core.several_variables.gradient_figures import (
     BOLD_FRACTION,
     CLICK_NAME,

@@ -265,3 +265,48 @@ def test_a_point_outside_the_domain_of_the_hessian_keeps_the_search(page):
     (error,) = _errors(page)
     assert "not defined" in error
     assert len(_charts(page)) == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "prefix", "example"),
+    [
+        ("Gradient", "sv_g_", "sin(x) cos(y)"),
+        ("Jacobians: forward and reverse", "sv_j_", "[x^2 + y^2, x*y]"),
+        ("Hessian and stationary points", "sv_h_", "x^2 - y^2"),
+        ("Change of variables", "sv_c_", "[u + v/2, v]"),
+    ],
+)
+def test_choosing_an_example_types_it_into_f(page, title, prefix, example):
+    _section(page, title)
+    page.selectbox(key=f"{prefix}example").set_value(example).run()
+    no_exception(page)
+    assert page.text_input(key=f"{prefix}f").value == example
+    assert not _errors(page)
+
+
+def test_a_section_keeps_its_state_when_left_and_come_back_to(page):
+    page.text_input(key="sv_g_f").set_value("x y").run()
+    _section(page, "Three variables")
+    _section(page, "Gradient")
+    assert page.text_input(key="sv_g_f").value == "x y"
+    np.testing.assert_allclose(_numbers(_table(page)["AD (JAX)"]), [3.0, 2.0])
+
+
+def test_a_section_opened_from_a_link_keeps_its_state_after_a_switch():
+    at = open_link(VIEW, {"v_s": "three", "v_tf": "x y z"})
+    _section(at, "Gradient")
+    _section(at, "Three variables")
+    assert at.text_input(key="sv_t_f").value == "x y z"
+    assert at.number_input(key="sv_t_x").value == 1.0
+    assert not _errors(at)
+
+
+def test_the_timing_table_times_the_typed_f_only_when_asked(page):
+    _section(page, "Jacobians: forward and reverse")
+    page.text_input(key="sv_j_f").set_value("[x y, x + y, x^2]").run()
+    timings = _table(page, 3)
+    assert timings["outputs m"].iloc[0] == 2  # still the example's
+    page.toggle(key="sv_j_time_mine").set_value(True).run()
+    timings = _table(page, 3)
+    assert timings["outputs m"].iloc[0] == 3
+    assert timings["VJPs (reverse)"].iloc[0] == 3

@@ -9,11 +9,11 @@ import streamlit as st
 
 from core.plotting import for_screen
 from core.several_variables.change_figures import change_figure
-from core.several_variables.change_of_variables import POLAR, VARIABLES
-from core.several_variables.code_view import change_of_variables_code
+from core.several_variables.code_hessians_and_areas import change_of_variables_code
+from core.several_variables.maps import POLAR, VARIABLES
 from ui import several_variables_cached as cached
 from ui import url_state
-from ui.several_variables.inputs import code_behind, number, vector_function
+from ui.several_variables.inputs import code_behind, example_picker, number, vector_function
 
 P = "sv_c_"
 EXAMPLES = {
@@ -36,19 +36,12 @@ FIELDS = [
 ]
 
 
-def _use_example() -> None:
-    st.session_state[f"{P}f"] = st.session_state[f"{P}example"]
-
-
 def render() -> None:
     c1, c2 = st.columns([3, 2])
     text = c1.text_input(
         "(x, y) = T(u, v) = [x(u, v), y(u, v)]", key=f"{P}f", help="e.g. [u cos(v), u sin(v)]"
     )  # fmt: skip
-    c2.selectbox(
-        "Examples", list(EXAMPLES), index=None, placeholder="Choose an example…",
-        key=f"{P}example", on_change=_use_example, format_func=lambda t: f"{t}  —  {EXAMPLES[t]}",
-    )  # fmt: skip
+    example_picker(c2, EXAMPLES, P)
     d = st.columns(6)
     u_range = (d[0].number_input("u from", key=f"{P}u0", step=0.1, format="%.4f"),
                d[1].number_input("u to", key=f"{P}u1", step=0.1, format="%.4f"))  # fmt: skip
@@ -66,8 +59,8 @@ def render() -> None:
         )
         return
     u_range, v_range = tuple(map(float, u_range)), tuple(map(float, v_range))
-    view = cached.change_of_variables_view(mapping.text, u_range, v_range, tuple(map(float, point)))
-    if isinstance(view, str):  # an integral that does not converge, a point outside the domain
+    view = cached.change_of_variables_view(mapping.text, u_range, v_range)
+    if isinstance(view, str):  # an integral that does not converge
         st.error(view, icon=":material/error:")
         return
     polar = mapping.text == cached.parse_vector(POLAR, VARIABLES).text
@@ -84,9 +77,10 @@ def render() -> None:
         "det J = ρ, so the cells near the centre are squashed."
     )
     exact = f" (for polar coordinates ρ = {point[0]:g})" if polar else ""
+    determinant = cached.jacobian_determinant(mapping.text, tuple(map(float, point)))
     st.markdown(
         f"**det J at (u, v) = ({point[0]:g}, {point[1]:g})**, by AD "
-        f"(det of jax.jacfwd(T)): {number(view['determinant'])}{exact}."
+        f"(det of jax.jacfwd(T)): {number(determinant)}{exact}."
     )
     _areas(view, polar, u_range, v_range)
     code_behind(("JAX and SciPy: det J by AD, the area two ways",

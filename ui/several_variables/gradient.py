@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.plotting import for_screen
 from core.several_variables.code_view import gradient_code
-from core.several_variables.fields import direction_from_angle
+from core.several_variables.directional import direction_from_angle
 from core.several_variables.gradient_figures import (
     directional_slice_figure,
     gradient_figure,
@@ -20,8 +20,10 @@ from ui.several_variables.inputs import (
     XY,
     code_behind,
     difference,
+    example_picker,
     number,
     point_from_click,
+    point_inputs,
     scalar_function,
 )
 
@@ -55,27 +57,18 @@ FIELDS = [
 ]
 
 
-def _use_example() -> None:
-    st.session_state[f"{P}f"] = st.session_state[f"{P}example"]
-
-
 def render() -> None:
     c1, c2, c3 = st.columns([3, 2, 2])
     text = c1.text_input("f(x, y) =", key=f"{P}f", help="e.g. x^2 + y, sin(x) cos(y), x e^(−x²−y²)")
-    c2.selectbox(
-        "Examples", list(EXAMPLES), index=None, placeholder="Choose an example…",
-        key=f"{P}example", on_change=_use_example, format_func=lambda t: f"{t}  —  {EXAMPLES[t]}",
-    )  # fmt: skip
+    example_picker(c2, EXAMPLES, P)
     half = c3.select_slider("Plot range: x, y ∈ [−R, R]", RANGES, key=f"{P}range")
     parsed = scalar_function(text)
     if parsed is None:
         return
     p1, p2, p3, p4 = st.columns([1, 1, 2, 2])
-    x = p1.number_input("Point x", key=f"{P}x", step=0.1, format="%.3f")
-    y = p2.number_input("Point y", key=f"{P}y", step=0.1, format="%.3f")
+    point = point_inputs((p1, p2), P)
     angle = p3.slider("Direction u: angle from the x-axis (°)", 0, 355, step=5, key=f"{P}angle")
     view = p4.radio("Beside the contours", list(VIEWS.values()), key=f"{P}view", horizontal=True)
-    point = (float(x), float(y))
     box = (-float(half), float(half))
     field = cached.gradient_field(parsed.text, box, box)
     try:
@@ -88,7 +81,7 @@ def render() -> None:
         )  # fmt: skip
         return
     unit = direction_from_angle(angle)
-    directional = cached.directional(parsed.text, point, tuple(unit))
+    directional = cached.directional_derivative(parsed.text, point, tuple(unit))
     job = cached.symbolic_partials_job(parsed, point)
     symbolic = job.value() if job.done else None
 

@@ -7,16 +7,18 @@ import pandas as pd
 import streamlit as st
 
 from core.plotting import for_screen
-from core.several_variables.code_view import hessian_code
+from core.several_variables.code_hessians_and_areas import hessian_code
 from core.several_variables.gradient_figures import gradient_figure
 from ui import several_variables_cached as cached
 from ui import symbolic_jobs, url_state
 from ui.several_variables.inputs import (
     XY,
     code_behind,
+    example_picker,
     matrix_table,
     number,
     point_from_click,
+    point_inputs,
     scalar_function,
 )
 
@@ -44,10 +46,6 @@ FIELDS = [
 ]
 
 
-def _use_example() -> None:
-    st.session_state[f"{P}f"] = st.session_state[f"{P}example"]
-
-
 def _move() -> None:
     point_from_click(f"{P}contour", f"{P}x", f"{P}y")
 
@@ -55,17 +53,13 @@ def _move() -> None:
 def render() -> None:
     c1, c2, c3, c4, c5 = st.columns([3, 2, 1, 1, 2])
     text = c1.text_input("f(x, y) =", key=f"{P}f", help="e.g. x^2 - y^2, x^4 + y^4")
-    c2.selectbox(
-        "Examples", list(EXAMPLES), index=None, placeholder="Choose an example…",
-        key=f"{P}example", on_change=_use_example, format_func=lambda t: f"{t}  —  {EXAMPLES[t]}",
-    )  # fmt: skip
-    x = c3.number_input("Point x", key=f"{P}x", step=0.1, format="%.3f")
-    y = c4.number_input("Point y", key=f"{P}y", step=0.1, format="%.3f")
+    example_picker(c2, EXAMPLES, P)
+    point = point_inputs((c3, c4), P)
     half = c5.select_slider("Search box: x, y ∈ [−R, R]", RANGES, key=f"{P}range")
     parsed = scalar_function(text)
     if parsed is None:
         return
-    point, box = (float(x), float(y)), (-float(half), float(half))
+    box = (-float(half), float(half))
     search = cached.stationary_points(parsed.text, box, box)
     field = cached.gradient_field(parsed.text, box, box)
     marks = [(float(s.point[0]), float(s.point[1]), s.kind) for s in search.points]

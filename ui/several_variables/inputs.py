@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -119,6 +119,28 @@ def code_behind(*snippets: tuple[str, str]) -> None:
         for column, (title, source) in zip(columns, snippets, strict=True):
             column.caption(title)
             column.code(source, language="python")
+
+
+def example_picker(column, examples: Mapping[str, str], prefix: str) -> None:
+    """A selectbox of examples (text -> what it shows) that types the chosen one into the
+    section's f (the text input keyed prefix + "f")."""
+    column.selectbox(
+        "Examples", list(examples), index=None, placeholder="Choose an example…",
+        key=f"{prefix}example", on_change=_use_example, args=(prefix,),
+        format_func=lambda text: f"{text}  —  {examples[text]}",
+    )  # fmt: skip
+
+
+def _use_example(prefix: str) -> None:
+    st.session_state[f"{prefix}f"] = st.session_state[f"{prefix}example"]
+
+
+def point_inputs(columns, prefix: str, names: Sequence[str] = XY) -> tuple[float, ...]:
+    """The point's coordinates: an input "Point x" keyed prefix + "x" per name, one a column."""
+    return tuple(
+        float(column.number_input(f"Point {name}", key=f"{prefix}{name}", step=0.1, format="%.3f"))
+        for column, name in zip(columns, names, strict=True)
+    )
 
 
 def point_from_click(key: str, x_key: str, y_key: str) -> None:

@@ -9,7 +9,14 @@ import streamlit as st
 from core.several_variables.code_view import jacobian_code
 from ui import several_variables_cached as cached
 from ui import symbolic_jobs, url_state
-from ui.several_variables.inputs import XY, code_behind, matrix_table, vector_function
+from ui.several_variables.inputs import (
+    XY,
+    code_behind,
+    example_picker,
+    matrix_table,
+    point_inputs,
+    vector_function,
+)
 
 P = "sv_j_"
 EXAMPLES = {
@@ -26,25 +33,16 @@ FIELDS = [
 ]
 
 
-def _use_example() -> None:
-    st.session_state[f"{P}f"] = st.session_state[f"{P}example"]
-
-
 def render() -> None:
     c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
     text = c1.text_input(
         "f(x, y) = [f₁, f₂, …]", key=f"{P}f", help="1 to 4 components, e.g. [x^2*y, 5x + sin(y)]"
     )  # fmt: skip
-    c2.selectbox(
-        "Examples", list(EXAMPLES), index=None, placeholder="Choose an example…",
-        key=f"{P}example", on_change=_use_example, format_func=lambda t: f"{t}  —  {EXAMPLES[t]}",
-    )  # fmt: skip
-    x = c3.number_input("Point x", key=f"{P}x", step=0.1, format="%.3f")
-    y = c4.number_input("Point y", key=f"{P}y", step=0.1, format="%.3f")
+    example_picker(c2, EXAMPLES, P)
+    point = point_inputs((c3, c4), P)
     vector = vector_function(text, XY)
     if vector is None:
         return
-    point = (float(x), float(y))
     forward, reverse = cached.jacobians(vector.text, point)
     job = cached.symbolic_jacobian_job(vector, point)
     exact = job.value() if job.done else None
@@ -92,10 +90,18 @@ def _why_both(vector) -> None:
         "Forward mode pushes one tangent vector through f per **column** of J (a JVP); "
         "reverse mode pulls one covector back per **row** (a VJP). So a *tall* J (few "
         "inputs, many outputs) is cheaper forward and a *wide* J (many inputs, few outputs — "
-        "a loss of many parameters) is cheaper in reverse. Below, your f is made tall and "
+        "a loss of many parameters) is cheaper in reverse. Below, f is made tall and "
         "wide, and timed."
     )
-    timings = cached.mode_timings(vector.text)
+    example = cached.parse_vector(DEFAULTS[f"{P}f"], XY)
+    mine = vector.text != example.text and st.toggle(
+        "Time your f (about 0.3 s of the server's time; the table below is the example's "
+        "until then)", key=f"{P}time_mine",
+    )  # fmt: skip
+    timed = vector if mine else example
+    if timed is example:
+        st.caption(f"Timed: the example f(x, y) = [x²y, 5x + sin y] ({example.text}).")
+    timings = cached.mode_timings(timed.text)
     table = pd.DataFrame(
         [
             {"example": t.label, "inputs d": t.inputs, "outputs m": t.outputs,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import streamlit as st
-from core.several_variables.code_view import jvp_vjp_code
-from core.several_variables.linear_map_figures import push_pull_figure
 
 from core.plotting import for_screen
+from core.several_variables.code_view import jvp_vjp_code
+from core.several_variables.linear_map_figures import push_pull_figure
 from ui import several_variables_cached as cached
 from ui import url_state
-from ui.several_variables.inputs import XY, code_behind, number, vector_function
+from ui.several_variables.inputs import XY, code_behind, number, point_inputs, vector_function
 
 P = "sv_p_"
 RADII = [0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0]
@@ -35,8 +35,7 @@ FIELDS = [
 def render() -> None:
     c1, c2, c3, c4 = st.columns([3, 1, 1, 2])
     text = c1.text_input("f(x, y) = [f₁, f₂]", key=f"{P}f", help="e.g. [x^2 + y^2, x*y]")
-    x = c2.number_input("Point x", key=f"{P}x", step=0.1, format="%.3f")
-    y = c3.number_input("Point y", key=f"{P}y", step=0.1, format="%.3f")
+    point = point_inputs((c2, c3), P)
     radius = c4.select_slider("Circle radius r", RADII, key=f"{P}radius")
     d = st.columns(4)
     v = (d[0].number_input("Tangent v: v₁", key=f"{P}vx", step=0.1, format="%.3f"),
@@ -46,7 +45,6 @@ def render() -> None:
     vector = vector_function(text, XY)
     if vector is None:
         return
-    point = (float(x), float(y))
     if len(vector) != 2:
         st.info(
             f"This f has {len(vector)} component{'s' * (len(vector) != 1)}: the covector u "

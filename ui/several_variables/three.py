@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from core.several_variables.code_view import three_variables_code
 
+from core.several_variables.code_view import three_variables_code
 from ui import several_variables_cached as cached
 from ui import symbolic_jobs, url_state
-from ui.several_variables.inputs import code_behind, difference, number, scalar_function
+from ui.several_variables.inputs import (
+    code_behind,
+    difference,
+    number,
+    point_inputs,
+    scalar_function,
+)
 
 P = "sv_t_"
 XYZ = cached.XYZ
@@ -30,10 +36,7 @@ def render() -> None:
     )
     c = st.columns([3, 1, 1, 1])
     text = c[0].text_input("f(x, y, z) =", key=f"{P}f", help="e.g. x^3 + 2y^2 - 3z + 1")
-    point = tuple(
-        float(column.number_input(f"Point {name}", key=f"{P}{name}", step=0.1, format="%.3f"))
-        for column, name in zip(c[1:], XYZ, strict=True)
-    )
+    point = point_inputs(c[1:], P, XYZ)
     parsed = scalar_function(text, XYZ)
     if parsed is None:
         return
