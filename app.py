@@ -29,6 +29,7 @@ page = st.navigation(
         st.Page("views/several_variables.py", title="Several variables", icon=":material/grid_on:"),
         st.Page("views/regression.py", title="Regression", icon=":material/trending_up:"),
         st.Page("views/descent.py", title="Descent trajectories", icon=":material/moving:"),
+        st.Page("views/beyond_grad.py", title="Beyond grad", icon=":material/alt_route:"),
     ]
 )
 with st.sidebar:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from core import ExpressionError
@@ -45,3 +48,31 @@ def scrolling_latex() -> None:
         "<style>.katex-display { overflow-x: auto; overflow-y: hidden; "
         "padding: 0.2em 0 0.4em; }</style>"
     )
+
+
+def number(value: float | None, spec: str = ".10g") -> str:
+    return readable_number(None if value is None else float(value), spec)
+
+
+def matrix_table(matrix, rows: Sequence[str], columns: Sequence[str], spec: str = ".10g"):
+    """A small matrix as a table of readable numbers (st.table: every digit visible)."""
+    if matrix is None:
+        values = [["—"] * len(columns) for _ in rows]
+    else:
+        values = [[number(v, spec) for v in row] for row in np.atleast_2d(matrix)]
+    st.table(pd.DataFrame(values, index=list(rows), columns=list(columns)))
+
+
+def difference(a: float | None, b: float | None) -> str:
+    if a is None or b is None or not (np.isfinite(a) and np.isfinite(b)):
+        return "—"
+    return f"{a - b:.1e}"
+
+
+def code_behind(*snippets: tuple[str, str]) -> None:
+    """The code behind a section: (title, source) pairs, side by side when there are two."""
+    with st.expander("The code behind it", icon=":material/code:"):
+        columns = st.columns(len(snippets))
+        for column, (title, source) in zip(columns, snippets, strict=True):
+            column.caption(title)
+            column.code(source, language="python")

@@ -8,6 +8,10 @@ differentiating F(x*(a), a) = 0 in a gives ∂F/∂x · dx*/da + ∂F/∂a = 0, 
     dx*/da = −(∂F/∂a) / (∂F/∂x)    at (x*(a), a),
 
 valid wherever ∂F/∂x ≠ 0 (a simple root). Both partials come from JAX in float64.
+
+`root_problem` checks the arguments once; `solve`, `partials_at_root` and `jax_residual`
+reuse the checked problem (core.beyond_grad.root_comparison compares the theorem's answer
+with a finite difference of roots and with grad through a bisection).
 """
 
 from __future__ import annotations
@@ -38,6 +42,44 @@ class RootDerivative(NamedTuple):
 
     root: float
     derivative: float
+
+
+class RootPartials(NamedTuple):
+    """The root, dx*/da, and the two partials of F at the root that the theorem uses.
+
+    Attributes:
+        root: x* with F(x*, a) = 0.
+        derivative: dx*/da = −(∂F/∂a)/(∂F/∂x).
+        by_unknown: ∂F/∂x at (x*, a), by JAX.
+        by_parameter: ∂F/∂a at (x*, a), by JAX.
+    """
+
+    root: float
+    derivative: float
+    by_unknown: float
+    by_parameter: float
+
+
+class RootProblem(NamedTuple):
+    """A validated problem F(x, a) = 0: what to solve for, at which a, in which bracket.
+
+    Attributes:
+        equation: F.
+        unknown, parameter: the names of x and a.
+        value: the value of a.
+        low, high: the bracket, low < high.
+        names: every name of F (variables, then parameters).
+        fixed: the values of F's other names (neither x nor a).
+    """
+
+    equation: ParsedExpression
+    unknown: str
+    parameter: str
+    value: float
+    low: float
+    high: float
+    names: tuple[str, ...]
+    fixed: dict[str, float]
 
 
 class _Undefined(Exception):
@@ -82,6 +124,47 @@ def root_derivative(
         >>> round(root, 8), round(slope, 8)
         (1.16537304, -0.22139916)
     """
+    result = root_partials(equation, unknown, parameter, value, bracket, params)
+    return RootDerivative(result.root, result.derivative)
+
+
+def root_partials(
+    equation: ParsedExpression,
+    unknown: str,
+    parameter: str,
+    value: float,
+    bracket: tuple[float, float],
+    params: Mapping[str, float] | None = None,
+) -> RootPartials:
+    """Like `root_derivative`, with ∂F/∂x and ∂F/∂a at the root as well (same arguments
+    and errors)."""
+    return partials_at_root(root_problem(equation, unknown, parameter, value, bracket, params))
+
+
+def partials_at_root(problem: RootProblem) -> RootPartials:
+    """`root_partials` of a problem already checked by `root_problem`."""
+    unknown, parameter = problem.unknown, problem.parameter
+    root = solve(problem)
+    values = {**problem.fixed, parameter: problem.value, unknown: root}
+    by_x, by_parameter = _partials(problem.equation, problem.names, values, unknown, parameter)
+    if by_x == 0.0 or not math.isfinite(by_x):
+        raise ValueError(
+            f"∂F/∂{unknown} = {by_x:g} at the root {unknown} = {root:.10g}: the implicit "
+            f"function theorem needs it nonzero (a simple root), so d{unknown}/d{parameter} "
+            "is not defined there. Try another bracket or parameter value."
+        )
+    return RootPartials(root, -by_parameter / by_x, by_x, by_parameter)
+
+
+def root_problem(
+    equation: ParsedExpression,
+    unknown: str,
+    parameter: str,
+    value: float,
+    bracket: tuple[float, float],
+    params: Mapping[str, float] | None = None,
+) -> RootProblem:
+    """The arguments of `root_derivative`, checked: a `RootProblem` (same errors)."""
     if not isinstance(equation, ParsedExpression):
         raise TypeError(
             f"The equation must be a parsed expression (parse_expression), "
@@ -91,7 +174,20 @@ def root_derivative(
     value = _finite(value, f"The value of {parameter}")
     low, high = _bracket(bracket)
     fixed = _other_values(equation, names, unknown, parameter, params)
-    fixed[parameter] = value
+    return RootProblem(equation, unknown, parameter, value, low, high, names, fixed)
+
+
+def solve(problem: RootProblem, value: float | None = None) -> float:
+    """The root of F(x, a) = 0 in the problem's bracket, by brentq, at a = `value`
+    (default: the problem's value).
+
+    Raises:
+        ValueError: no sign change at the bracket's ends, F undefined in the bracket,
+            or a sign change without a root (a jump or a pole).
+    """
+    value = problem.value if value is None else float(value)
+    equation, unknown = problem.equation, problem.unknown
+    fixed = {**problem.fixed, problem.parameter: value}
 
     def residual(x: float) -> float:
         with np.errstate(all="ignore"):
@@ -100,15 +196,21 @@ def root_derivative(
             raise _Undefined(x)
         return result
 
-    root = _solve(equation, residual, unknown, parameter, value, low, high)
-    by_x, by_parameter = _partials(equation, names, {**fixed, unknown: root}, unknown, parameter)
-    if by_x == 0.0 or not math.isfinite(by_x):
-        raise ValueError(
-            f"∂F/∂{unknown} = {by_x:g} at the root {unknown} = {root:.10g}: the implicit "
-            f"function theorem needs it nonzero (a simple root), so d{unknown}/d{parameter} "
-            "is not defined there. Try another bracket or parameter value."
-        )
-    return RootDerivative(root, -by_parameter / by_x)
+    return _solve(equation, residual, unknown, problem.parameter, value, problem.low, problem.high)
+
+
+def jax_residual(problem: RootProblem):
+    """F as a JAX-traceable function of (x, a), the problem's other names fixed; built
+    from `lax` primitives, so nothing is compiled per equation."""
+    equation, unknown, parameter = problem.equation, problem.unknown, problem.parameter
+    others = {name: problem.fixed[name] for name in problem.names if name in problem.fixed}
+
+    def function(x, a):
+        env = {name: lax.full_like(x, number) for name, number in others.items()}
+        env.update({REFERENCE: x, unknown: x, parameter: a})
+        return equation.jax(env)
+
+    return function
 
 
 def _names(equation: ParsedExpression, unknown: str, parameter: str) -> tuple[str, ...]:

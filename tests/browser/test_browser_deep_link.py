@@ -21,8 +21,10 @@ TITLES = [
     "Finite-differences lab",
     "Derivatives of data",
     "Kinks and programs",
+    "Several variables",
     "Regression",
     "Descent trajectories",
+    "Beyond grad",
 ]
 
 

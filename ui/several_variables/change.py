@@ -13,7 +13,8 @@ from core.several_variables.code_hessians_and_areas import change_of_variables_c
 from core.several_variables.maps import POLAR, VARIABLES
 from ui import several_variables_cached as cached
 from ui import url_state
-from ui.several_variables.inputs import code_behind, example_picker, number, vector_function
+from ui.several_variables.inputs import example_picker, vector_function
+from ui.widgets import code_behind, number
 
 P = "sv_c_"
 EXAMPLES = {

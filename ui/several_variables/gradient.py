@@ -18,14 +18,12 @@ from ui import several_variables_cached as cached
 from ui import symbolic_jobs, url_state
 from ui.several_variables.inputs import (
     XY,
-    code_behind,
-    difference,
     example_picker,
-    number,
     point_from_click,
     point_inputs,
     scalar_function,
 )
+from ui.widgets import code_behind, difference, number
 
 P = "sv_g_"
 EXAMPLES = {

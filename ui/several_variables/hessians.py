@@ -13,14 +13,12 @@ from ui import several_variables_cached as cached
 from ui import symbolic_jobs, url_state
 from ui.several_variables.inputs import (
     XY,
-    code_behind,
     example_picker,
-    matrix_table,
-    number,
     point_from_click,
     point_inputs,
     scalar_function,
 )
+from ui.widgets import code_behind, matrix_table, number
 
 P = "sv_h_"
 EXAMPLES = {

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core import ExpressionError
 from ui import several_variables_cached as cached
 from ui.cached import parse
-from ui.widgets import expression_error, readable_number
+from ui.widgets import expression_error
 
 XY = cached.XY
 
@@ -33,8 +31,13 @@ def scalar_function(text: str, variables: Sequence[str] = XY):
         if ("," in text or "[" in text) and (count := _components(text, variables)) > 1:
             st.error(
                 f"This section needs one function f({', '.join(variables)}), but this is a "
-                f"vector function of {count} components. Type one of them here; vector "
-                "functions go in the Jacobians, JVP and VJP or Change of variables sections.",
+                f"vector function of {count} components. Type one of them here"
+                + (
+                    "; vector functions go in the Jacobians, JVP and VJP or Change of "
+                    "variables sections."
+                    if tuple(variables) == XY
+                    else "."
+                ),
                 icon=":material/error:",
             )
         else:
@@ -81,7 +84,7 @@ def _only(parsed, variables: Sequence[str]) -> bool:
     extra = ", ".join(parsed.parameters)
     where = (
         " The Three variables section takes functions of x, y and z."
-        if len(variables) == 2 and "z" in parsed.parameters
+        if tuple(variables) == XY and "z" in parsed.parameters
         else ""
     )
     st.error(
@@ -91,34 +94,6 @@ def _only(parsed, variables: Sequence[str]) -> bool:
         icon=":material/error:",
     )
     return False
-
-
-def number(value: float | None, spec: str = ".10g") -> str:
-    return readable_number(None if value is None else float(value), spec)
-
-
-def matrix_table(matrix, rows: Sequence[str], columns: Sequence[str], spec: str = ".10g"):
-    """A small matrix as a table of readable numbers (st.table: every digit visible)."""
-    if matrix is None:
-        values = [["—"] * len(columns) for _ in rows]
-    else:
-        values = [[number(v, spec) for v in row] for row in np.atleast_2d(matrix)]
-    st.table(pd.DataFrame(values, index=list(rows), columns=list(columns)))
-
-
-def difference(a: float | None, b: float | None) -> str:
-    if a is None or b is None or not (np.isfinite(a) and np.isfinite(b)):
-        return "—"
-    return f"{a - b:.1e}"
-
-
-def code_behind(*snippets: tuple[str, str]) -> None:
-    """The code behind a section: (title, source) pairs, side by side when there are two."""
-    with st.expander("The code behind it", icon=":material/code:"):
-        columns = st.columns(len(snippets))
-        for column, (title, source) in zip(columns, snippets, strict=True):
-            column.caption(title)
-            column.code(source, language="python")
 
 
 def example_picker(column, examples: Mapping[str, str], prefix: str) -> None:

@@ -9,14 +9,8 @@ import streamlit as st
 from core.several_variables.code_view import jacobian_code
 from ui import several_variables_cached as cached
 from ui import symbolic_jobs, url_state
-from ui.several_variables.inputs import (
-    XY,
-    code_behind,
-    example_picker,
-    matrix_table,
-    point_inputs,
-    vector_function,
-)
+from ui.several_variables.inputs import XY, example_picker, point_inputs, vector_function
+from ui.widgets import code_behind, matrix_table
 
 P = "sv_j_"
 EXAMPLES = {

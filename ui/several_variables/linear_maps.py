@@ -11,7 +11,8 @@ from core.several_variables.code_view import jvp_vjp_code
 from core.several_variables.linear_map_figures import push_pull_figure
 from ui import several_variables_cached as cached
 from ui import url_state
-from ui.several_variables.inputs import XY, code_behind, number, point_inputs, vector_function
+from ui.several_variables.inputs import XY, point_inputs, vector_function
+from ui.widgets import code_behind, number
 
 P = "sv_p_"
 RADII = [0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0]

@@ -8,13 +8,8 @@ import streamlit as st
 from core.several_variables.code_view import three_variables_code
 from ui import several_variables_cached as cached
 from ui import symbolic_jobs, url_state
-from ui.several_variables.inputs import (
-    code_behind,
-    difference,
-    number,
-    point_inputs,
-    scalar_function,
-)
+from ui.several_variables.inputs import point_inputs, scalar_function
+from ui.widgets import code_behind, difference, number
 
 P = "sv_t_"
 XYZ = cached.XYZ
