@@ -219,3 +219,7 @@ with logistic_tab:
         "gradient per point in one call; their mean is the full gradient."
     )
     st.plotly_chart(per_example_table_figure(table))
+    st.page_link(
+        "views/beyond_grad.py", label="More on per-example gradients and Hessians: Beyond grad",
+        icon=":material/alt_route:", query_params={"b_s": "per_example"},
+    )  # fmt: skip

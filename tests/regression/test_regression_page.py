@@ -86,3 +86,11 @@ def test_csv_upload_fits_a_line_and_rejects_bad_files(regression):
     _ok(regression)
     assert regression.error
     regression.radio(key="regression_source").set_value("simulated").run()
+
+
+def test_per_example_gradients_link_to_beyond_grad(regression):
+    (link,) = [
+        element for element in regression.get("page_link") if "Beyond grad" in element.proto.label
+    ]
+    assert link.proto.page == "beyond_grad"
+    assert "b_s=per_example" in link.proto.query_string
