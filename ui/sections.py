@@ -35,14 +35,17 @@ def render_chosen(
         defaults.update(module.DEFAULTS)
     fields = [field for _, module in sections.values() for field in module.FIELDS]
     url_state.restore(page, [chosen, *fields], defaults)
-    # Streamlit forgets the value of a widget that a run did not draw: a section left and
-    # come back to would show its defaults, or (opened from a link) empty inputs. Setting
-    # each value again through the session state keeps every section's state.
-    for name in defaults:
-        if name in st.session_state:
-            st.session_state[name] = st.session_state[name]
     if st.session_state.get(key) is None:  # a second click on the chosen section clears it
         st.session_state[key] = defaults[key]
+    # Streamlit forgets the value of a widget that a run did not draw: a section left and
+    # come back to would show its defaults, or (opened from a link) empty inputs. Setting
+    # the hidden sections' values again through the session state keeps them (not the
+    # shown one's: that would send them back to the browser over what a person types).
+    for title, module in sections.values():
+        if title != st.session_state[key]:
+            for name in module.DEFAULTS:
+                if name in st.session_state:
+                    st.session_state[name] = st.session_state[name]
     title = st.segmented_control(
         "Section", list(titles.values()), key=key, label_visibility="collapsed"
     )

@@ -27,6 +27,27 @@ def restore(page: str, fields: list[Field], defaults: Mapping[str, object]) -> N
     _restore_from_url(page, fields)
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
+    _resend_early(page, [field.session for field in fields])
+
+
+# The first runs of a page in a session: a run cut short by the next one (a rerun the
+# browser sends while the first, slow on a busy server, still runs) has drawn its widgets
+# with the link's values, and the browser drops what that run sent; the next run would
+# then draw them as already known, and the browser would show each widget's own default
+# (an empty f) while the page computes with the link's values. Setting the values again
+# through the session state makes these runs send them. Later runs do not: a full rerun
+# would overwrite what a person is typing.
+EARLY_RUNS = 3
+
+
+def _resend_early(page: str, keys: list[str]) -> None:
+    runs = f"{page}_runs"
+    st.session_state[runs] = st.session_state.get(runs, 0) + 1
+    if st.session_state[runs] > EARLY_RUNS:
+        return
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def _restore_from_url(page: str, fields: list[Field]) -> None:

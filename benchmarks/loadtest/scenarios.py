@@ -5,8 +5,8 @@
 3. shared link: 100 people open the teacher's link within 10 s.
 4. hostile neighbour: 10 people, alone and with one asking for the worst (`crowds`).
 5. soak: one person types 1,000 distinct expressions.
-6. several: the Several variables page, one person through its sections, then a class
-   (`several`).
+6. several: the Several variables page, one person through its sections, then a class;
+   and one person through the Beyond grad page's sections (`several`).
 
 Every scenario returns a `Result`: its rows for the table and the raw numbers for the
 JSON file. Random choices come from `random.Random` seeded by the scenario's name and

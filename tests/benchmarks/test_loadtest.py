@@ -412,3 +412,25 @@ def test_driver_on_the_several_variables_page():
     assert switched.charts >= 1, "no contour plot on the Hessian section"
     assert sum(a != b for a, b in zip(before, after, strict=True)) == 1, (before, after)
     assert moved.painted_s > 0
+
+
+def test_beyond_grad_moves_stay_on_each_widget_grid_and_in_bounds():
+    """Every knob's moves: in its bounds, on a slider's grid, never where it was."""
+    import random
+
+    from benchmarks.loadtest.several import BEYOND_SECTIONS, knob_value
+
+    rng = random.Random(3)
+    for knob in (section.knob for section in BEYOND_SECTIONS):
+        current = [knob.low] if knob.grid else knob.low
+        for _ in range(200):
+            moved = knob_value(knob, current, rng)
+            value = moved[0] if knob.grid else moved
+            assert knob.low <= value <= knob.high, (knob.key, value)
+            if knob.grid:
+                steps = (value - knob.low) / knob.grid
+                assert abs(steps - round(steps)) < 1e-9, (knob.key, value)
+                assert abs(value - current[0]) > knob.grid / 2, (knob.key, value)
+            else:
+                assert abs(value - current) <= 1.0 + 1e-9, (knob.key, value)
+            current = moved
