@@ -37,15 +37,18 @@ def render_chosen(
     url_state.restore(page, [chosen, *fields], defaults)
     if st.session_state.get(key) is None:  # a second click on the chosen section clears it
         st.session_state[key] = defaults[key]
-    # Streamlit forgets the value of a widget that a run did not draw: a section left and
-    # come back to would show its defaults, or (opened from a link) empty inputs. Setting
-    # the hidden sections' values again through the session state keeps them (not the
-    # shown one's: that would send them back to the browser over what a person types).
+    # Streamlit forgets the value of a widget that a run did not draw, and a widget that
+    # comes back is drawn with its own default unless its value was set in that very run.
+    # So the hidden sections' values are set again on every run (kept), and the shown
+    # section's on the run it comes back (sent); not on its other runs, where sending
+    # them would overwrite what a person is typing.
+    shown = f"{prefix}shown_section"
     for title, module in sections.values():
-        if title != st.session_state[key]:
+        if title != st.session_state[key] or st.session_state.get(shown) != title:
             for name in module.DEFAULTS:
                 if name in st.session_state:
                     st.session_state[name] = st.session_state[name]
+    st.session_state[shown] = st.session_state[key]
     title = st.segmented_control(
         "Section", list(titles.values()), key=key, label_visibility="collapsed"
     )

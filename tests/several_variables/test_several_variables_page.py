@@ -289,6 +289,11 @@ def test_a_section_keeps_its_state_when_left_and_come_back_to(page):
     _section(page, "Three variables")
     _section(page, "Gradient")
     assert page.text_input(key="sv_g_f").value == "x y"
+    # …and sent to the browser on the run the section comes back, which has forgotten it
+    assert page.text_input(key="sv_g_f").proto.set_value
+    assert page.number_input(key="sv_g_x").proto.set_value
+    page.run()  # not on later runs: that would overwrite what a person is typing
+    assert not page.text_input(key="sv_g_f").proto.set_value
     np.testing.assert_allclose(_numbers(_table(page)["AD (JAX)"]), [3.0, 2.0])
 
 
