@@ -23,10 +23,12 @@ from core.language.numeric_source import (
     expression_source,
     functions_used,
     helper_source,
+    map_children,
     python_names,
+    renamed,
 )
 from core.language.printer import to_text
-from core.language.tree import Binary, Call, MultiCall, Negate, Node, Number, Symbol, names_in
+from core.language.tree import Binary, Call, Negate, Node, Number, names_in
 
 _HEADER = (
     "import jax\nimport jax.numpy as jnp\n{more}\n"
@@ -423,7 +425,7 @@ def _sympy_source(tree: Node, names: Mapping[str, str]) -> str:
     """The tree for SymPy: sp.sin, sp.Abs, sp.Piecewise; exact integer quotients and powers."""
     spelled = {f: f"sp.{_SYMPY.get(f, f)}" for f in functions_used(tree) - {"log10", "log2"}}
     spelled.update({"pi": "sp.pi", "e": "sp.E", "where": "sp.Piecewise"})
-    return to_text(_exact_integers(_renamed(tree, names)), spelled)
+    return to_text(_exact_integers(renamed(tree, names)), spelled)
 
 
 def _sympy_helpers(tree: Node) -> list[str]:
@@ -454,15 +456,7 @@ def _exact_integers(node: Node) -> Node:
         if node.operator in "/^" and _integers_only(node.left) and _integers_only(node.right):
             left = Call("sp.Integer", left)
         return Binary(node.operator, left, right)
-    if isinstance(node, Call):
-        return Call(node.function, _exact_integers(node.argument))
-    if isinstance(node, MultiCall):
-        return MultiCall(node.function, tuple(_exact_integers(a) for a in node.arguments))
-    if isinstance(node, Negate):
-        return Negate(_exact_integers(node.operand))
-    if hasattr(node, "left"):  # a comparison
-        return type(node)(node.operator, _exact_integers(node.left), _exact_integers(node.right))
-    return node
+    return map_children(node, _exact_integers)
 
 
 def _integers_only(node: Node) -> bool:
@@ -472,20 +466,6 @@ def _integers_only(node: Node) -> bool:
     if isinstance(node, Negate):
         return _integers_only(node.operand)
     return isinstance(node, Binary) and _integers_only(node.left) and _integers_only(node.right)
-
-
-def _renamed(node: Node, names: Mapping[str, str]) -> Node:
-    if isinstance(node, Symbol):
-        return Symbol(names.get(node.name, node.name))
-    if isinstance(node, Call):
-        return Call(node.function, _renamed(node.argument, names))
-    if isinstance(node, MultiCall):
-        return MultiCall(node.function, tuple(_renamed(a, names) for a in node.arguments))
-    if isinstance(node, Negate):
-        return Negate(_renamed(node.operand, names))
-    if hasattr(node, "left"):
-        return type(node)(node.operator, _renamed(node.left, names), _renamed(node.right, names))
-    return node
 
 
 def _number(value, name: str, limit: float = math.inf) -> float:

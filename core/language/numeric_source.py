@@ -211,16 +211,17 @@ def expression_source(
     """
     tree = parsed.tree if isinstance(parsed, ParsedExpression) else parsed
     if names_of_variables:
-        tree = _renamed(tree, names_of_variables)
+        tree = renamed(tree, names_of_variables)
     if namespace == "torch":
         tree = _tensor_arguments(tree)
     return to_text(tree, numeric_names(namespace, taylor_mode))
 
 
-def _renamed(node: Node, names: Mapping[str, str]) -> Node:
+def renamed(node: Node, names: Mapping[str, str]) -> Node:
+    """The tree with its symbols renamed by `names` (others kept)."""
     if isinstance(node, Symbol):
         return Symbol(names.get(node.name, node.name))
-    return _map_children(node, lambda child: _renamed(child, names))
+    return map_children(node, lambda child: renamed(child, names))
 
 
 def _tensor_arguments(node: Node) -> Node:
@@ -238,10 +239,11 @@ def _tensor_arguments(node: Node) -> Node:
         if isinstance(node, Call):
             return Call(node.function, argument(node.argument))
         return MultiCall(node.function, tuple(argument(a) for a in node.arguments))
-    return _map_children(node, _tensor_arguments)
+    return map_children(node, _tensor_arguments)
 
 
-def _map_children(node: Node, change) -> Node:
+def map_children(node: Node, change) -> Node:
+    """The node rebuilt with `change` applied to each child (a leaf as it is)."""
     if isinstance(node, Call):
         return Call(node.function, change(node.argument))
     if isinstance(node, MultiCall):
