@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core.beyond_grad.implicit import root_problem
 from core.language.expression import ParsedExpression
 from core.language.numeric_source import (
     expression_source,
@@ -208,8 +209,9 @@ def implicit_code(
         The snippet: `root` and `slope` (−0.22139914 at a = 2 on [1, 2] for the lecture).
 
     Raises:
-        ValueError: for a name not in F, unknown = parameter, an F without the unknown,
-            numbers that are not finite, or a bracket without a sign change of F.
+        ValueError: as `root_problem` (a name not in F, unknown = parameter, an F
+            without the unknown, numbers that are not finite), or a bracket without a sign
+            change of F.
 
     Example:
         >>> from core import parse_expression
@@ -217,33 +219,8 @@ def implicit_code(
         >>> "return a*x**3 - x - 2" in implicit_code(F, "x", "a", 2.0, (1.0, 2.0))
         True
     """
-    if not isinstance(equation, ParsedExpression):
-        raise TypeError(f"The equation must be a parsed expression, got {type(equation).__name__}.")
-    everything = equation.variables + equation.parameters
-    for role, name in (("unknown", unknown), ("parameter", parameter)):
-        if name not in everything:
-            raise ValueError(f"The {role} {name!r} is not a name in F = {equation.text}.")
-    if unknown == parameter:
-        raise ValueError(
-            f"The unknown and the parameter must be different names (both {unknown!r})."
-        )
-    if unknown not in names_in(equation.tree):
-        raise ValueError(f"F = {equation.text} does not depend on {unknown}: there is no root.")
-    given, other_names = (
-        dict(params or {}),
-        [n for n in everything if n not in (unknown, parameter)],
-    )
-    extra = sorted(set(given) - set(other_names))
-    if extra:
-        raise ValueError(
-            f"params may not set {', '.join(extra)}; the names it may set are: "
-            f"{', '.join(other_names) or 'none'}."
-        )
-    others = {n: _number(given.get(n, 1.0), n) for n in other_names}
-    value = _number(value, parameter)
-    low, high = _vector(bracket, "bracket", length=2)
-    if not low < high:
-        raise ValueError(f"The bracket must have low < high; got ({low!r}, {high!r}).")
+    problem = root_problem(equation, unknown, parameter, value, bracket, params)
+    others, value, low, high = problem.fixed, problem.value, problem.low, problem.high
     with np.errstate(all="ignore"):
         ends = [
             float(equation.numpy({**others, parameter: value, unknown: t})) for t in (low, high)
