@@ -7,31 +7,18 @@ the TD(0) pseudo-loss ½ (stop_gradient(r + θ·s) − θ·s_prev)²; the straig
 estimator y + stop_gradient(q(y) − y); the implicit function theorem dx*/da = −F_a/F_x
 at a root found by `brentq`; d(A⁻¹) = −A⁻¹ dA A⁻¹; `has_aux`; per-example gradients and
 Hessians by `jax.vmap`; and expression swell, SymPy's derivatives against JAX's jaxprs.
-Typed functions are printed from their validated trees, never from the typed text.
+The two built from a typed function (implicit_code, swell_code) are in
+core.beyond_grad.code_typed, printed from its validated tree, never from the typed text.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from core.beyond_grad.implicit import root_problem
-from core.language.expression import ParsedExpression
-from core.language.numeric_source import (
-    expression_source,
-    functions_used,
-    helper_source,
-    map_children,
-    python_names,
-    renamed,
-)
-from core.language.printer import to_text
-from core.language.tree import Binary, Call, Negate, Node, Number, names_in
-
-_HEADER = (
+HEADER = (
     "import jax\nimport jax.numpy as jnp\n{more}\n"
     'jax.config.update("jax_enable_x64", True)  # float64, as on the page\n\n'
 )
@@ -39,13 +26,7 @@ DTYPES = ("float32", "float64")
 # Beyond log(largest float) (88.72 in float32, 709.78 in float64) e^x overflows.
 LARGE_X = {"float32": 100.0, "float64": 1000.0}
 MAX_MATRIX_SIZE = 6  # the Jacobian of A ↦ A⁻¹ has n⁴ entries, and the snippet prints A
-MAX_SWELL_ORDER = 10
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
-_SYMPY = {"abs": "Abs", "ceil": "ceiling", "max": "Max", "min": "Min"}
-_IMPLICIT_NAMES = frozenset({"F", "jax", "jnp", "brentq", "root", "low", "high", "slope"})
-_SWELL_NAMES = frozenset({"f", "f_symbolic", "jax", "jnp", "sp", "derivative", "gradient",
-                          "order", "reduced", "replacements", "symbolic_sizes", "shared_sizes",
-                          "jaxpr_sizes", "log10", "log2", "cot", "sec", "csc"})  # fmt: skip
 
 
 def custom_jvp_code(x: float, y: float, direction: tuple[float, float]) -> str:
@@ -67,9 +48,9 @@ def custom_jvp_code(x: float, y: float, direction: tuple[float, float]) -> str:
         >>> "jnp.cos(x) * x_dot * y + jnp.sin(x) * y_dot" in custom_jvp_code(2, 3, (1, 0))
         True
     """
-    x, y = (_number(v, name, limit=_FLOAT32_MAX) for v, name in ((x, "x"), (y, "y")))
+    x, y = (number(v, name, limit=_FLOAT32_MAX) for v, name in ((x, "x"), (y, "y")))
     dx, dy = _vector(direction, "direction (ẋ, ẏ)", length=2, limit=_FLOAT32_MAX)
-    return _HEADER.format(more="") + (
+    return HEADER.format(more="") + (
         "\n@jax.custom_jvp\ndef f(x, y):\n    return jnp.sin(x) * y\n\n\n"
         "@f.defjvp\ndef f_jvp(primals, tangents):  # the rule JAX uses instead of tracing f\n"
         "    x, y = primals\n    x_dot, y_dot = tangents\n    primal_out = f(x, y)\n"
@@ -103,8 +84,8 @@ def softplus_code(dtype: str, x: float | None = None) -> str:
     if dtype not in DTYPES:
         raise ValueError(f"The dtype must be one of {', '.join(DTYPES)}; got {dtype!r}.")
     limit = _FLOAT32_MAX if dtype == "float32" else math.inf
-    x = LARGE_X[dtype] if x is None else _number(x, "x", limit=limit)
-    return _HEADER.format(more="") + (
+    x = LARGE_X[dtype] if x is None else number(x, "x", limit=limit)
+    return HEADER.format(more="") + (
         "\ndef naive_softplus(x):  # JAX differentiates it as e^x · 1/(1 + e^x): inf · 0 = nan\n"
         "    return jnp.log(1 + jnp.exp(x))\n\n\n"
         "@jax.custom_jvp\ndef softplus(x):\n"
@@ -137,8 +118,8 @@ def stop_gradient_code(theta: ArrayLike, s_prev: ArrayLike, r: float, s: ArrayLi
     theta = _vector(theta, "θ")
     s_prev = _vector(s_prev, "s_prev", length=len(theta), phrase="(as many as θ)")
     s = _vector(s, "s", length=len(theta), phrase="(as many as θ)")
-    r = _number(r, "reward r")
-    return _HEADER.format(more="") + (
+    r = number(r, "reward r")
+    return HEADER.format(more="") + (
         f"theta = jnp.array({_list(theta)})\n"
         f"s_prev = jnp.array({_list(s_prev)})  # the state left\n"
         f"r = {r!r}  # the reward\ns = jnp.array({_list(s)})  # the state reached\n\n\n"
@@ -175,7 +156,7 @@ def straight_through_code(w: ArrayLike, y: ArrayLike) -> str:
             f"y = {list(y)} has a tie for its largest entry, where q(y) is undefined: "
             "make one entry the largest."
         )
-    return _HEADER.format(more="") + (
+    return HEADER.format(more="") + (
         f"w = jnp.array({_list(w)})\ny = jnp.array({_list(y)})\n\n\n"
         "def q(y):  # 1 at the largest entry, 0 elsewhere: a step function of y\n"
         "    return jax.nn.one_hot(jnp.argmax(y), y.shape[0])\n\n\n"
@@ -185,67 +166,6 @@ def straight_through_code(w: ArrayLike, y: ArrayLike) -> str:
         "value, gradient = jax.value_and_grad(f)(y)  # 0: q is flat almost everywhere\n"
         "ste_value, ste_gradient = jax.value_and_grad(f_straight_through)(y)  # w\n"
         "print(value, gradient)\nprint(ste_value, ste_gradient)\n"
-    )
-
-
-def implicit_code(
-    equation: ParsedExpression,
-    unknown: str,
-    parameter: str,
-    value: float,
-    bracket: tuple[float, float],
-    params: Mapping[str, float] | None = None,
-) -> str:
-    """The root x*(a) of F(x, a) = 0 by `brentq` and dx*/da = −(∂F/∂a)/(∂F/∂x) by `jax.grad`.
-
-    Args:
-        equation: F, printed from its tree (for the lecture, a*x**3 - x - 2).
-        unknown: the name solved for, x; parameter: the name a it depends on.
-        value: the value of a.
-        bracket: (low, high), low < high, where F changes sign.
-        params: values of F's other names; missing ones are 1.0.
-
-    Returns:
-        The snippet: `root` and `slope` (−0.22139914 at a = 2 on [1, 2] for the lecture).
-
-    Raises:
-        ValueError: as `root_problem` (a name not in F, unknown = parameter, an F
-            without the unknown, numbers that are not finite), or a bracket without a sign
-            change of F.
-
-    Example:
-        >>> from core import parse_expression
-        >>> F = parse_expression("a x^3 - x - 2", ("x", "a"))
-        >>> "return a*x**3 - x - 2" in implicit_code(F, "x", "a", 2.0, (1.0, 2.0))
-        True
-    """
-    problem = root_problem(equation, unknown, parameter, value, bracket, params)
-    others, value, low, high = problem.fixed, problem.value, problem.low, problem.high
-    with np.errstate(all="ignore"):
-        ends = [
-            float(equation.numpy({**others, parameter: value, unknown: t})) for t in (low, high)
-        ]
-    if not all(map(math.isfinite, ends)) or ends[0] * ends[1] > 0:
-        raise ValueError(
-            f"Choose a bracket where F is finite and changes sign: at {unknown} = {low:g} "
-            f"and {high:g}, F = {ends[0]:.6g} and {ends[1]:.6g}."
-        )
-
-    names = python_names(equation, reserved=_IMPLICIT_NAMES)
-    x, a = names[unknown], names[parameter]
-    constants = "".join(f"{names[n]} = {v!r}\n" for n, v in others.items())
-    body = expression_source(equation, "jnp", names)
-    definitions = [*_helper_blocks(equation, "jnp"), f"def F({x}, {a}):\n    return {body}\n"]
-    return _layout(
-        _HEADER.format(more="from scipy.optimize import brentq\n"),
-        constants,
-        definitions,
-        f"{a} = {value!r}\nlow, high = {low!r}, {high!r}  # F changes sign on [low, high]\n"
-        f"root = brentq(lambda {x}: float(F({x}, {a})), low, high, xtol=1e-14)\n\n"
-        f"# differentiate F({x}*({a}), {a}) = 0 in {a}: "
-        f"∂F/∂{x} · d{x}*/d{a} + ∂F/∂{a} = 0, at the root\n"
-        f"dF_d{x}, dF_d{a} = jax.grad(F, argnums=(0, 1))(root, {a})\n"
-        f"slope = -dF_d{a} / dF_d{x}  # d{x}*/d{a}\nprint(root, slope)\n",
     )
 
 
@@ -269,7 +189,7 @@ def inverse_code(A: ArrayLike, dA: ArrayLike) -> str:
         raise ValueError(f"dA must have A's shape {A.shape}; got {dA.shape}.")
     if not np.linalg.cond(A) < 1e12:
         raise ValueError("A is singular (or nearly so): choose an invertible matrix.")
-    return _HEADER.format(more="") + (
+    return HEADER.format(more="") + (
         f"A = jnp.array({_rows(A)})\ndA = jnp.array({_rows(dA)})  # a direction\n\n"
         "A_inv = jnp.linalg.inv(A)\n"
         "formula = -A_inv @ dA @ A_inv  # from d(A A⁻¹) = dA A⁻¹ + A d(A⁻¹) = 0\n\n"
@@ -289,8 +209,8 @@ def has_aux_code(x: float, y: float) -> str:
     Raises:
         ValueError: for a number that is not finite.
     """
-    x, y = _number(x, "x"), _number(y, "y")
-    return _HEADER.format(more="") + (
+    x, y = number(x, "x"), number(y, "y")
+    return HEADER.format(more="") + (
         "\ndef f(x, y):\n    loss = x**2 + y\n"
         "    aux = 42  # anything else to return: predictions, a dict of diagnostics\n"
         "    return loss, aux\n\n\n"
@@ -317,7 +237,7 @@ def per_example_code(w: ArrayLike, x0: ArrayLike) -> str:
     """
     w = _vector(w, "w")
     x0 = _vector(x0, "x0", length=len(w), phrase="(as many as w)")
-    return _HEADER.format(more="") + (
+    return HEADER.format(more="") + (
         f"w = jnp.array({_list(w)})\nx0 = jnp.array({_list(x0)})\n"
         "X = jnp.stack([x0, 2 * x0])  # two examples, one per row\n\n\n"
         "def loss(w, x):\n    return w @ x\n\n\n"
@@ -335,117 +255,16 @@ def per_example_code(w: ArrayLike, x0: ArrayLike) -> str:
     )
 
 
-def swell_code(
-    parsed: ParsedExpression, max_order: int, params: Mapping[str, float] | None = None
-) -> str:
-    """Expression swell: SymPy's count_ops of f⁽ᵏ⁾, with and without cse, against jaxpr sizes.
-
-    Args:
-        parsed: f(x), a function of one variable, printed from its tree for SymPy and JAX.
-        max_order: the highest order k, 1 to `MAX_SWELL_ORDER`.
-        params: values of the parameters (constants in both); missing ones are 1.0.
-
-    Returns:
-        The snippet: lists `symbolic_sizes` (count_ops of diff(f, x, k)), `shared_sizes`
-        (after `sp.cse`) and `jaxpr_sizes` (equations of the jaxpr of k nested grads).
-
-    Raises:
-        ValueError: for a function of other than one variable, one that does not depend
-            on it, an order out of range or a parameter that is not finite.
-    """
-    if not isinstance(parsed, ParsedExpression) or len(parsed.variables) != 1:
-        raise ValueError("Expression swell needs an expression of one variable.")
-    variable = parsed.variables[0]
-    if variable not in names_in(parsed.tree):
-        raise ValueError(f"f = {parsed.text} does not depend on {variable}: type one that does.")
-    if isinstance(max_order, bool) or not isinstance(max_order, int | np.integer):
-        raise ValueError(f"max_order must be a whole number; got {max_order!r}.")
-    if not 1 <= max_order <= MAX_SWELL_ORDER:
-        raise ValueError(f"max_order must be between 1 and {MAX_SWELL_ORDER}; got {max_order}.")
-    given = dict(params or {})
-    if set(given) - set(parsed.parameters):
-        raise ValueError(f"params may only set the parameters {', '.join(parsed.parameters)}.")
-    names = python_names(parsed, reserved=_SWELL_NAMES)
-    x = names[variable]
-    constants = "".join(
-        f"{names[n]} = {_number(given.get(n, 1.0), n)!r}\n" for n in parsed.parameters
-    )
-    numeric = expression_source(parsed, "jnp", names)
-    definitions = [
-        *_sympy_helpers(parsed.tree),
-        f"f_symbolic = {_sympy_source(parsed.tree, names)}\n",
-        *_helper_blocks(parsed, "jnp"),
-        f"def f({x}):\n    return {numeric}\n",
-    ]
-    return _layout(
-        _HEADER.format(more="import sympy as sp\n"),
-        f'{constants}{x} = sp.Symbol("{variable}", real=True)\n',
-        definitions,
-        "symbolic_sizes, shared_sizes, jaxpr_sizes = [], [], []\n"
-        "derivative, gradient = f_symbolic, f\n"
-        f"for order in range(1, {int(max_order) + 1}):\n"
-        f"    derivative = sp.diff(derivative, {x})  # = sp.diff(f_symbolic, {x}, order)\n"
-        "    symbolic_sizes.append(sp.count_ops(derivative))  # written out as one tree\n"
-        "    replacements, (reduced,) = sp.cse(derivative)  # shared subexpressions named once\n"
-        "    shared_sizes.append(sp.count_ops(reduced)"
-        " + sum(sp.count_ops(e) for _, e in replacements))\n"
-        "    gradient = jax.grad(gradient)  # the program of the k-th derivative\n"
-        "    jaxpr_sizes.append(len(jax.make_jaxpr(gradient)(1.0).jaxpr.eqns))\n"
-        "    print(order, symbolic_sizes[-1], shared_sizes[-1], jaxpr_sizes[-1])\n",
-    )
-
-
 # -- pieces ------------------------------------------------------------------------------
 
 
-def _sympy_source(tree: Node, names: Mapping[str, str]) -> str:
-    """The tree for SymPy: sp.sin, sp.Abs, sp.Piecewise; exact integer quotients and powers."""
-    spelled = {f: f"sp.{_SYMPY.get(f, f)}" for f in functions_used(tree) - {"log10", "log2"}}
-    spelled.update({"pi": "sp.pi", "e": "sp.E", "where": "sp.Piecewise"})
-    return to_text(_exact_integers(renamed(tree, names)), spelled)
-
-
-def _sympy_helpers(tree: Node) -> list[str]:
-    used = functions_used(tree)
-    return [
-        f"def {name}(x):\n    return sp.log(x, {base})\n"
-        for name, base in (("log10", 10), ("log2", 2))
-        if name in used
-    ]
-
-
-def _helper_blocks(parsed: ParsedExpression, namespace: str) -> list[str]:
-    """The helpers (cot, sec, csc) the expression needs, one definition each."""
-    helpers = helper_source(parsed, namespace)
-    return [block.strip("\n") + "\n" for block in helpers.split("\n\n\n")] if helpers else []
-
-
-def _layout(header: str, constants: str, definitions: list[str], body: str) -> str:
+def layout(header: str, constants: str, definitions: list[str], body: str) -> str:
     """Header, constants, definitions and body with PEP 8's two blank lines around defs."""
     top = f"{constants}\n" if constants else ""
     return f"{header}{top}\n" + "\n\n".join(definitions) + f"\n\n{body}"
 
 
-def _exact_integers(node: Node) -> Node:
-    """Python would compute 1/3 or 2**(1/2) in floats; SymPy's form is Rational(1, 3), √2."""
-    if isinstance(node, Binary):
-        left, right = _exact_integers(node.left), _exact_integers(node.right)
-        if node.operator in "/^" and _integers_only(node.left) and _integers_only(node.right):
-            left = Call("sp.Integer", left)
-        return Binary(node.operator, left, right)
-    return map_children(node, _exact_integers)
-
-
-def _integers_only(node: Node) -> bool:
-    """Whether Python evaluates the subtree itself: integers, + - * / ^ and negation."""
-    if isinstance(node, Number):
-        return isinstance(node.value, int)
-    if isinstance(node, Negate):
-        return _integers_only(node.operand)
-    return isinstance(node, Binary) and _integers_only(node.left) and _integers_only(node.right)
-
-
-def _number(value, name: str, limit: float = math.inf) -> float:
+def number(value, name: str, limit: float = math.inf) -> float:
     """`value` as a finite float of magnitude at most `limit`, or a ValueError."""
     try:
         number = float(value)

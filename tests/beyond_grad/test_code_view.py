@@ -17,17 +17,16 @@ import pytest
 import sympy
 from scipy import special
 
+from core.beyond_grad.code_typed import implicit_code, swell_code
 from core.beyond_grad.code_view import (
     LARGE_X,
     custom_jvp_code,
     has_aux_code,
-    implicit_code,
     inverse_code,
     per_example_code,
     softplus_code,
     stop_gradient_code,
     straight_through_code,
-    swell_code,
 )
 from core.language.expression import parse_expression
 

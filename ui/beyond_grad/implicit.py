@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.beyond_grad.code_view import implicit_code, inverse_code
+from core.beyond_grad.code_typed import implicit_code
+from core.beyond_grad.code_view import inverse_code
 from core.beyond_grad.figures import root_figure
 from ui import beyond_grad_cached as cached
 from ui import url_state

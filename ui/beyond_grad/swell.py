@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.beyond_grad.code_view import swell_code
+from core.beyond_grad.code_typed import swell_code
 from core.beyond_grad.figures import swell_figure
 from core.beyond_grad.swell import DEFAULT_FUNCTION
 from ui import beyond_grad_cached as cached
