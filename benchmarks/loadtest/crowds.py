@@ -15,8 +15,6 @@ from collections.abc import Iterator
 
 from benchmarks.loadtest import expressions
 from benchmarks.loadtest.kit import (
-    SYMBOLIC_LIMIT_S,
-    THINK_S,
     Options,
     Pool,
     Result,
@@ -26,6 +24,7 @@ from benchmarks.loadtest.kit import (
     errors_of,
     latency_check,
     memory_check,
+    one_of_a_class,
     rng_for,
     symbolic_checks,
 )
@@ -44,25 +43,13 @@ async def _mix_user(
     until: float,
     timeout_s: float,
 ) -> Session:
-    await asyncio.sleep(rng.uniform(0, start_within_s))
     session = Session(url, label, timeout_s)
-    try:
+
+    async def begin() -> ExplorerUser:
         await session.open()
-        user = ExplorerUser(session, rng, typed)
-        next_at = time.perf_counter() + rng.uniform(*THINK_S)
-        while next_at < until and session.alive:
-            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
-            acted = time.perf_counter()
-            await user.act()
-            next_at = acted + rng.uniform(*THINK_S)
-        if session.interactions:
-            await session.wait_symbolic(session.interactions[-1], SYMBOLIC_LIMIT_S)
-    except Exception as error:  # could not connect at all: a result, not a crash
-        failed = Interaction("failed", errors=[f"session: {type(error).__name__}: {error}"])
-        session.interactions.append(failed)
-    finally:
-        await session.close()
-    return session
+        return ExplorerUser(session, rng, typed)
+
+    return await one_of_a_class(session, begin, rng, start_within_s, until)
 
 
 async def _crowd(

@@ -7,14 +7,16 @@ delivery, CPU per interaction, memory).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import random
-from collections.abc import Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from typing import ClassVar
 
 from benchmarks.loadtest import expressions
 from benchmarks.loadtest.metrics import Check, ServerSample, mib, ms, summary
-from benchmarks.loadtest.session import Interaction
+from benchmarks.loadtest.session import Interaction, Session
 
 SYMBOLIC_LIMIT_S = 10.0
 THINK_S = (3.0, 8.0)  # a person acts every 3-8 s
@@ -144,3 +146,33 @@ def latency_check(
         return Check(scenario, label, shown), stats
     passed = stats[key] is not None and stats[key] <= target_s
     return Check(scenario, label, shown, f"{key} ≤ {ms(target_s)}", passed), stats
+
+
+async def one_of_a_class(
+    session: Session,
+    begin: Callable[[], Awaitable[object]],
+    rng: random.Random,
+    start_within_s: float,
+    until: float,
+) -> Session:
+    """One person of a crowd: arrives within `start_within_s`, `begin()`s (opens the page
+    and returns who acts: anything with `act()`), acts every THINK_S until `until`, then
+    waits up to SYMBOLIC_LIMIT_S for SymPy's last result. A failure to connect is recorded
+    as an interaction with an error, never raised."""
+    await asyncio.sleep(rng.uniform(0, start_within_s))
+    try:
+        user = await begin()
+        next_at = time.perf_counter() + rng.uniform(*THINK_S)
+        while next_at < until and session.alive:
+            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+            acted = time.perf_counter()
+            await user.act()
+            next_at = acted + rng.uniform(*THINK_S)
+        if session.interactions:
+            await session.wait_symbolic(session.interactions[-1], SYMBOLIC_LIMIT_S)
+    except Exception as error:  # could not connect at all: a result, not a crash
+        failed = Interaction("failed", errors=[f"session: {type(error).__name__}: {error}"])
+        session.interactions.append(failed)
+    finally:
+        await session.close()
+    return session

@@ -35,7 +35,6 @@ from typing import NamedTuple
 
 from benchmarks.loadtest.kit import (
     SYMBOLIC_LIMIT_S,
-    THINK_S,
     Options,
     Pool,
     Result,
@@ -44,6 +43,7 @@ from benchmarks.loadtest.kit import (
     error_check,
     latency_check,
     memory_check,
+    one_of_a_class,
     rng_for,
     symbolic_checks,
 )
@@ -480,25 +480,14 @@ async def _beyond_grad_alone(cluster: Cluster, options: Options) -> tuple[list[C
 
 # -- 3. the class -------------------------------------------------------------------------
 async def _class_member(url, label, rng, typed, start_within_s, until, timeout_s) -> Session:
-    await asyncio.sleep(rng.uniform(0, start_within_s))
     session = Session(url, label, timeout_s, page_name=PAGE)
-    try:
+
+    async def begin() -> SeveralUser:
         user = SeveralUser(session, rng, typed, rng.choice(SECTIONS))
         await user.open(link=True)
-        next_at = time.perf_counter() + rng.uniform(*THINK_S)
-        while next_at < until and session.alive:
-            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
-            acted = time.perf_counter()
-            await user.act()
-            next_at = acted + rng.uniform(*THINK_S)
-        if session.interactions:
-            await session.wait_symbolic(session.interactions[-1], SYMBOLIC_LIMIT_S)
-    except Exception as error:  # could not connect at all: a result, not a crash
-        failed = Interaction("failed", errors=[f"session: {type(error).__name__}: {error}"])
-        session.interactions.append(failed)
-    finally:
-        await session.close()
-    return session
+        return user
+
+    return await one_of_a_class(session, begin, rng, start_within_s, until)
 
 
 async def _classroom(cluster: Cluster, options: Options) -> tuple[list[Check], dict]:
