@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.page_links import APP, no_exception, open_link
+from tests.page_links import (
+    choose_section,
+    open_link,
+    open_page,
+)
+from tests.page_links import errors as _errors
+from tests.page_links import shown_number as _number
+from tests.page_links import table as _table
 
 VIEW = "views/beyond_grad.py"
 pytestmark = pytest.mark.usefixtures("generous_symbolic_budget")
@@ -17,32 +24,15 @@ pytestmark = pytest.mark.usefixtures("generous_symbolic_budget")
 
 @pytest.fixture
 def page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page(VIEW).run()
-    no_exception(at)
-    return at
+    return open_page(VIEW)
 
 
 def _section(at: AppTest, title: str) -> AppTest:
-    at.button_group(key="bg_section").set_value(title).run()
-    no_exception(at)
-    return at
-
-
-def _table(at: AppTest, index: int = 0):
-    return at.table[index].value
-
-
-def _number(text: str) -> float:
-    return float(text.replace("−", "-"))
+    return choose_section(at, "bg_section", title)
 
 
 def _vector(text: str) -> list[float]:
     return [_number(part) for part in text.strip("[]()").split(",")]
-
-
-def _errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
 
 
 def test_the_lectures_custom_jvp_in_float32_and_float64(page):

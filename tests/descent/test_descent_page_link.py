@@ -7,11 +7,10 @@ import json
 import re
 
 import pytest
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from tests.descent.test_descent_page import _paths
-from tests.page_links import no_exception, open_link
+from tests.page_links import click, no_exception, open_link
 
 DEFAULT_METHODS = ["gd", "momentum", "adam", "newton", "BFGS", "Nelder-Mead"]
 
@@ -34,19 +33,6 @@ def _contour(at: AppTest) -> list[dict]:
 def _start(at: AppTest) -> tuple[float, float]:
     start = next(trace for trace in _contour(at) if trace["name"] == "start")
     return start["x"][0], start["y"][0]
-
-
-def _click(at: AppTest, x: float, y: float) -> None:
-    """A click on the contour plot, as the browser reports it (AppTest has no Plotly widget)."""
-    states = at._tree.get_widget_states()
-    selection = {"points": [{"x": x, "y": y}], "point_indices": [0], "box": [], "lasso": []}
-    states.widgets.append(
-        WidgetState(
-            id=at.get("plotly_chart")[0].proto.id, string_value=json.dumps({"selection": selection})
-        )
-    )
-    at._run(states)
-    no_exception(at)
 
 
 def test_a_link_with_every_field_reopens_that_view():
@@ -125,7 +111,7 @@ def test_a_clicked_start_point_lands_in_the_link():
     assert dict(at.query_params) == {}  # rosenbrock is the default surface
     at.button(key="descent_animation_reset").click().run()
     assert any("Iteration **0**" in m.value for m in at.markdown)
-    _click(at, 0.1234, -0.5678)  # a new start: its run is shown finished
+    click(at, 0.1234, -0.5678)  # a new start: its run is shown finished
     assert any(re.search(r"Iteration \*\*(\d+)\*\* of \1$", m.value) for m in at.markdown)
     assert (at.number_input(key="descent_x0").value, at.number_input(key="descent_y0").value) == (
         0.123, -0.568

@@ -7,10 +7,18 @@ import math
 
 import numpy as np
 import pytest
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from tests.page_links import APP, no_exception, open_link
+from tests.page_links import (
+    choose_section,
+    click,
+    no_exception,
+    open_link,
+    open_page,
+)
+from tests.page_links import errors as _errors
+from tests.page_links import shown_number as _number
+from tests.page_links import table as _table
 
 VIEW = "views/several_variables.py"
 pytestmark = pytest.mark.usefixtures("generous_symbolic_budget")
@@ -18,44 +26,19 @@ pytestmark = pytest.mark.usefixtures("generous_symbolic_budget")
 
 @pytest.fixture
 def page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page(VIEW).run()
-    no_exception(at)
-    return at
+    return open_page(VIEW)
 
 
 def _section(at: AppTest, title: str) -> AppTest:
-    at.button_group(key="sv_section").set_value(title).run()
-    no_exception(at)
-    return at
-
-
-def _table(at: AppTest, index: int = 0):
-    return at.table[index].value
+    return choose_section(at, "sv_section", title)
 
 
 def _numbers(column) -> list[float]:
-    return [float(v.replace("−", "-")) for v in column]
-
-
-def _errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    return [_number(v) for v in column]
 
 
 def _charts(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def _click(at: AppTest, chart: int, x: float, y: float) -> None:
-    """A click on a Plotly chart, as the browser reports it (AppTest has no Plotly widget)."""
-    states = at._tree.get_widget_states()
-    selection = {"points": [{"x": x, "y": y}], "point_indices": [0], "box": [], "lasso": []}
-    proto_id = at.get("plotly_chart")[chart].proto.id
-    states.widgets.append(
-        WidgetState(id=proto_id, string_value=json.dumps({"selection": selection}))
-    )
-    at._run(states)
-    no_exception(at)
 
 
 # -- gradient ---------------------------------------------------------------------------
@@ -82,7 +65,7 @@ def test_typing_f_and_moving_the_point(page):
 
 
 def test_a_click_on_the_contours_moves_the_point(page):
-    _click(page, 0, 1.25, -0.5)
+    click(page, 1.25, -0.5)
     assert page.number_input(key="sv_g_x").value == 1.25
     assert page.number_input(key="sv_g_y").value == -0.5
     np.testing.assert_allclose(_numbers(_table(page)["AD (JAX)"]), [2.5, 1.0], rtol=1e-12)
