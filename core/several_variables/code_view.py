@@ -37,7 +37,7 @@ from core.several_variables.code_pieces import (
 from core.several_variables.point_function import Function, require_function
 
 # The timing sketch's maps have about this many outputs (tall) and inputs (wide), as the
-# page's (core.several_variables.jacobian_modes.example_functions, size=100).
+# page's (core.several_variables.tall_and_wide.example_functions, size=100).
 TIMING_SIZE = 100
 
 

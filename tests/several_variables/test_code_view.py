@@ -38,7 +38,7 @@ from core.several_variables.code_view import (
     three_variables_code,
 )
 from core.several_variables.derivatives import value_and_gradient
-from core.several_variables.jacobian_modes import example_functions
+from core.several_variables.tall_and_wide import example_functions
 from tests.several_variables.snippets import (
     SCALARS,
     UV,

@@ -16,13 +16,12 @@ from core import parse_expression, parse_vector
 from core.several_variables.derivatives import jacobian
 from core.several_variables.jacobian_modes import (
     ModeTiming,
-    example_functions,
     mode_timings,
-    space,
     sweep_jacobian,
     warm_up,
 )
 from core.several_variables.point_function import as_vector_function
+from core.several_variables.tall_and_wide import example_functions, space
 from tests.several_variables.sympy_oracle import (
     assert_close_where_moderate,
     smooth_expressions,
