@@ -9,7 +9,7 @@ import streamlit as st
 from core import ExpressionError, parse_expression
 from core.engines.autodiff import device_name
 from core.engines.autodiff import warm_up as warm_up_autodiff
-from core.engines.bounded_parse import parse_bounded
+from core.engines.bounded_parse import parse_bounded, parse_vector_bounded
 from core.engines.bounded_parse import warm_up as warm_up_parsing
 from core.engines.symbolic import warm_up as warm_up_symbolic
 from core.explorer.derivatives import GRID_SIZE, NumericView, numeric_at, numeric_curves
@@ -33,13 +33,20 @@ def warm_up() -> str:
     return device_name()
 
 
-@st.cache_resource(max_entries=1024, show_spinner=False)
-def _parse_outcome(text: str, variables: tuple[str, ...]):
+@st.cache_resource(max_entries=1536, show_spinner=False)
+def _parse_outcome(text: str, variables: tuple[str, ...], vector: bool):
     # Errors are cached too: a text SymPy cannot build costs its budget once, not per rerun.
     try:
-        return parse_bounded(text, variables)
+        return (parse_vector_bounded if vector else parse_bounded)(text, variables)
     except ExpressionError as error:
         return (error.message, error.position)
+
+
+def _parsed(text: str, variables, vector: bool):
+    outcome = _parse_outcome(text, tuple(variables), vector)
+    if isinstance(outcome, tuple):
+        raise ExpressionError(*outcome)
+    return outcome
 
 
 def parse(text: str, variables: tuple[str, ...] = ("x",)):
@@ -48,10 +55,16 @@ def parse(text: str, variables: tuple[str, ...] = ("x",)):
     Raises:
         ExpressionError: the parser's message and position, or SymPy's budget running out.
     """
-    outcome = _parse_outcome(text, tuple(variables))
-    if isinstance(outcome, tuple):
-        raise ExpressionError(*outcome)
-    return outcome
+    return _parsed(text, variables, vector=False)
+
+
+def parse_vector(text: str, variables: tuple[str, ...] = ("x", "y")):
+    """A typed vector function, parsed like `parse` (the same worker, budget and cache).
+
+    Raises:
+        ExpressionError: the parser's message and position in the whole text.
+    """
+    return _parsed(text, variables, vector=True)
 
 
 def _warm_in_background() -> None:

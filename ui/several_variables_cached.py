@@ -10,8 +10,6 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import ExpressionError
-from core.engines.bounded_parse import parse_vector_bounded
 from core.several_variables import (
     change_of_variables,
     directional,
@@ -25,31 +23,11 @@ from core.several_variables import (
 from core.several_variables.derivatives import hessian, jacobian
 from core.several_variables.symbolic_partials import symbolic_jacobian, symbolic_partials
 from ui import symbolic_jobs
-from ui.cached import parse
+from ui.cached import parse, parse_vector
 
 XY = ("x", "y")
 XYZ = ("x", "y", "z")
 UV = maps.VARIABLES
-
-
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _vector_outcome(text: str, variables: tuple[str, ...]):
-    try:
-        return parse_vector_bounded(text, variables)
-    except ExpressionError as error:  # cached too: a bad text costs its parse once
-        return (error.message, error.position)
-
-
-def parse_vector(text: str, variables: tuple[str, ...] = XY):
-    """A typed vector function, parsed in a killable worker (shared, bounded).
-
-    Raises:
-        ExpressionError: the parser's message and position.
-    """
-    outcome = _vector_outcome(text, tuple(variables))
-    if isinstance(outcome, tuple):
-        raise ExpressionError(*outcome)
-    return outcome
 
 
 @st.cache_data(max_entries=64, show_spinner=False)  # about 100 kB each
