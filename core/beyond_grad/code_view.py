@@ -18,6 +18,8 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core.beyond_grad.arguments import square_matrix
+
 HEADER = (
     "import jax\nimport jax.numpy as jnp\n{more}\n"
     'jax.config.update("jax_enable_x64", True)  # float64, as on the page\n\n'
@@ -25,7 +27,6 @@ HEADER = (
 DTYPES = ("float32", "float64")
 # Beyond log(largest float) (88.72 in float32, 709.78 in float64) e^x overflows.
 LARGE_X = {"float32": 100.0, "float64": 1000.0}
-MAX_MATRIX_SIZE = 6  # the Jacobian of A ↦ A⁻¹ has n⁴ entries, and the snippet prints A
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
@@ -184,7 +185,7 @@ def inverse_code(A: ArrayLike, dA: ArrayLike) -> str:
         ValueError: for matrices that are not square of the same size, entries that are
             not finite, or a singular A.
     """
-    A, dA = _matrix(A, "A"), _matrix(dA, "dA")
+    A, dA = square_matrix(A, "A"), square_matrix(dA, "dA")
     if A.shape != dA.shape:
         raise ValueError(f"dA must have A's shape {A.shape}; got {dA.shape}.")
     if not np.linalg.cond(A) < 1e12:
@@ -289,20 +290,6 @@ def _vector(values, name: str, length=None, minimum=1, phrase="", limit=math.inf
     if not (np.isfinite(array).all() and (np.abs(array) <= limit).all()):
         raise ValueError(f"The {name} must hold finite numbers; got {array.tolist()}.")
     return tuple(float(v) for v in array)
-
-
-def _matrix(values, name: str) -> np.ndarray:
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a square matrix of numbers; got {values!r}.") from None
-    if array.ndim != 2 or array.shape[0] != array.shape[1] or array.size == 0:
-        raise ValueError(f"{name} must be a square matrix (n × n); got shape {array.shape}.")
-    if array.shape[0] > MAX_MATRIX_SIZE:
-        raise ValueError(f"{name} may be at most {MAX_MATRIX_SIZE} × {MAX_MATRIX_SIZE}.")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} must hold finite numbers; got {array.tolist()}.")
-    return array
 
 
 def _list(values) -> str:

@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
+from core.beyond_grad.arguments import finite_number
 from core.engines import autodiff  # noqa: F401  (importing it switches JAX to float64)
 
 DTYPES = {"float32": jnp.float32, "float64": jnp.float64}
@@ -137,7 +138,7 @@ def lecture_custom_jvp(
         >>> f"{result.value_float32:.8g}", f"{result.tangent_float32:.8g}"
         ('2.7278922', '-1.2484405')
     """
-    x, y = _finite(x, "x"), _finite(y, "y")
+    x, y = finite_number(x, "x"), finite_number(y, "y")
     direction = _pair(direction, "The direction (ẋ, ẏ)")
     results = {}
     for dtype in (jnp.float64, jnp.float32):
@@ -210,19 +211,11 @@ def _grid(xs: ArrayLike) -> np.ndarray:
     return grid
 
 
-def _finite(number, label: str) -> float:
-    try:
-        number = float(number)
-    except (TypeError, ValueError):
-        raise ValueError(f"{label} must be a number, got {number!r}.") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{label} must be finite, got {number}.")
-    return number
-
-
 def _pair(pair, label: str) -> tuple[float, float]:
     try:
         first, second = pair
     except (TypeError, ValueError):
         raise ValueError(f"{label} must be two numbers, got {pair!r}.") from None
-    return _finite(first, f"{label}'s first entry"), _finite(second, f"{label}'s second entry")
+    return finite_number(first, f"{label}'s first entry"), finite_number(
+        second, f"{label}'s second entry"
+    )

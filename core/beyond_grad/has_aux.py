@@ -9,12 +9,12 @@ f(x, y) = x² + y returning (x² + y, 42); at (2, 3) the value is 7, aux is 42 a
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 
+from core.beyond_grad.arguments import finite_number
 from core.engines import autodiff  # noqa: F401  (importing it switches JAX to float64)
 
 LECTURE_AUX = 42.0
@@ -49,16 +49,8 @@ def lecture_has_aux(x: float = 2.0, y: float = 3.0) -> AuxResult:
         >>> lecture_has_aux()
         AuxResult(value=7.0, aux=42.0, gradient=4.0)
     """
-    x, y = _finite(x, "x"), _finite(y, "y")
+    x, y = (
+        jnp.asarray(finite_number(v, name), dtype=jnp.float64) for v, name in ((x, "x"), (y, "y"))
+    )
     (value, aux), gradient = jax.value_and_grad(lecture_function, has_aux=True)(x, y)
     return AuxResult(float(value), float(aux), float(gradient))
-
-
-def _finite(number, name: str) -> jax.Array:
-    try:
-        number = float(number)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {number!r}.") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {number}.")
-    return jnp.asarray(number, dtype=jnp.float64)

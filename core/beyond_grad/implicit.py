@@ -26,6 +26,7 @@ import numpy as np
 from jax import lax
 from scipy import optimize
 
+from core.beyond_grad.arguments import finite_number
 from core.engines import autodiff  # noqa: F401  (importing it switches JAX to float64)
 from core.language.expression import REFERENCE, ParsedExpression
 
@@ -171,7 +172,7 @@ def root_problem(
             f"got {type(equation).__name__}."
         )
     names = _names(equation, unknown, parameter)
-    value = _finite(value, f"The value of {parameter}")
+    value = finite_number(value, f"The value of {parameter}")
     low, high = _bracket(bracket)
     fixed = _other_values(equation, names, unknown, parameter, params)
     return RootProblem(equation, unknown, parameter, value, low, high, names, fixed)
@@ -230,22 +231,15 @@ def _names(equation: ParsedExpression, unknown: str, parameter: str) -> tuple[st
     return names
 
 
-def _finite(number, label: str) -> float:
-    try:
-        number = float(number)
-    except (TypeError, ValueError):
-        raise ValueError(f"{label} must be a number, got {number!r}.") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{label} must be finite, got {number}.")
-    return number
-
-
 def _bracket(bracket) -> tuple[float, float]:
     try:
         low, high = bracket
     except (TypeError, ValueError):
         raise ValueError(f"The bracket must be two numbers (low, high), got {bracket!r}.") from None
-    low, high = _finite(low, "The bracket's low end"), _finite(high, "The bracket's high end")
+    low, high = (
+        finite_number(low, "The bracket's low end"),
+        finite_number(high, "The bracket's high end"),
+    )
     if not low < high:
         raise ValueError(f"The bracket must have low < high, got ({low:g}, {high:g}).")
     return low, high
@@ -266,7 +260,7 @@ def _other_values(equation, names, unknown, parameter, params) -> dict[str, floa
             f"{', '.join(unknown_names)} not in F = {equation.text}; the names params may "
             f"set are: {', '.join(others) or 'none'}."
         )
-    return {name: _finite(given.get(name, 1.0), f"The value of {name}") for name in others}
+    return {name: finite_number(given.get(name, 1.0), f"The value of {name}") for name in others}
 
 
 def _solve(equation, residual, unknown, parameter, value, low, high) -> float:

@@ -15,9 +15,10 @@ import jax.numpy as jnp
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core.beyond_grad.arguments import MAX_MATRIX_SIZE, square_matrix
 from core.engines import autodiff  # noqa: F401  (importing it switches JAX to float64)
 
-MAX_SIZE = 6  # the Jacobian of inv has n⁴ entries
+MAX_SIZE = MAX_MATRIX_SIZE
 MAX_CONDITION = 1e12  # beyond this A is singular to working precision
 
 
@@ -61,8 +62,8 @@ def inverse_derivative(A: ArrayLike, dA: ArrayLike) -> InverseDerivative:
         >>> (result.formula * 25).round(12).tolist(), result.max_difference < 1e-15
         ([[-9.0, 3.0], [3.0, -1.0]], True)
     """
-    A = _matrix(A, "A")
-    dA = _matrix(dA, "dA")
+    A = square_matrix(A, "A")
+    dA = square_matrix(dA, "dA")
     if dA.shape != A.shape:
         raise ValueError(f"dA must have the shape of A, {A.shape}; got {dA.shape}.")
     condition = np.linalg.cond(A)
@@ -85,17 +86,3 @@ def inverse_derivative(A: ArrayLike, dA: ArrayLike) -> InverseDerivative:
     return InverseDerivative(
         inverse, formula, by_jacfwd, float(np.max(np.abs(formula - by_jacfwd)))
     )
-
-
-def _matrix(values: ArrayLike, name: str) -> np.ndarray:
-    try:
-        matrix = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a square matrix of numbers; got {values!r}.") from None
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or not matrix.size:
-        raise ValueError(f"{name} must be a square matrix (n × n); got shape {matrix.shape}.")
-    if matrix.shape[0] > MAX_SIZE:
-        raise ValueError(f"{name} may be at most {MAX_SIZE} × {MAX_SIZE}; got {matrix.shape}.")
-    if not np.isfinite(matrix).all():
-        raise ValueError(f"{name} must hold finite numbers; got {matrix.tolist()}.")
-    return matrix
