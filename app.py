@@ -12,7 +12,7 @@ st.set_page_config(
     page_title="Derivative Explorer", page_icon=":material/functions:", layout="wide"
 )
 
-from ui import cached  # noqa: E402  (after set_page_config: importing core loads JAX)
+from ui import cached, instructor  # noqa: E402  (after set_page_config: importing core loads JAX)
 from ui.widgets import scrolling_latex  # noqa: E402
 
 scrolling_latex()
@@ -30,6 +30,7 @@ page = st.navigation(
         st.Page("views/regression.py", title="Regression", icon=":material/trending_up:"),
         st.Page("views/descent.py", title="Descent trajectories", icon=":material/moving:"),
         st.Page("views/beyond_grad.py", title="Beyond grad", icon=":material/alt_route:"),
+        st.Page("views/teaching.py", title="Step by step", icon=":material/school:"),
     ]
 )
 with st.sidebar:
@@ -37,4 +38,6 @@ with st.sidebar:
         "Derivatives three ways: automatic differentiation (JAX), symbolic (SymPy) and "
         f"finite differences (NumPy). JAX runs on **{device}**."
     )
+instructor.apply()
 page.run()
+instructor.panel(page.url_path)

@@ -8,6 +8,8 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from ui import instructor
+
 
 class Field(NamedTuple):
     """One widget value in the URL: its query key, session key and how to read it."""
@@ -71,7 +73,8 @@ def save(
     """Write the current widget values (and `extra` pairs) to the URL.
 
     With `defaults`, a value written as its default is left out: the link then names only
-    what differs from the page's first view, and stays short.
+    what differs from the page's first view, and stays short. The instructor flags
+    (ui.instructor: hide, projector) stay, and hide what they name of `fields`.
     """
     values = {}
     for field in fields:
@@ -82,6 +85,8 @@ def save(
             continue
         values[field.query] = text
     values.update(extra or {})
+    values.update(instructor.kept_flags())
+    instructor.hide_controls(fields)
     if dict(st.query_params) != values:
         st.query_params.from_dict(values)
 

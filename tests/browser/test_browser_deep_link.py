@@ -25,6 +25,7 @@ TITLES = [
     "Regression",
     "Descent trajectories",
     "Beyond grad",
+    "Step by step",
 ]
 
 
