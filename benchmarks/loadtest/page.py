@@ -32,6 +32,7 @@ WIDGET_KINDS = frozenset(
         "checkbox",
         "radio",
         "multiselect",
+        "button",
     }
 )
 _TEXT_FIELDS = {"markdown": "body", "text": "body", "alert": "body", "heading": "body"}
@@ -74,6 +75,8 @@ def initial_value(kind: str, el: Any) -> Any:
         return el.options[el.default] if el.HasField("default") else None
     if kind == "multiselect":
         return list(el.raw_values) if el.set_value else [el.options[i] for i in el.default]
+    if kind == "button":  # pressed only in the rerun that sends it (a trigger)
+        return False
     if kind == "button_group":
         if el.set_value:
             return list(el.raw_values)
@@ -101,6 +104,8 @@ def widget_state(widget_id: str, kind: str, el: Any, value: Any) -> WidgetState:
         state.double_array_value.data.extend(float(v) for v in value)
     elif kind in ("multiselect", "button_group"):
         state.string_array_value.data.extend(value)
+    elif kind == "button":
+        state.trigger_value = bool(value)
     return state
 
 
@@ -152,7 +157,7 @@ class Page:
         self.nodes[path] = node
         if node.kind in WIDGET_KINDS:
             widget_id = node.proto.id
-            if widget_id not in self.values or node.proto.set_value:
+            if widget_id not in self.values or getattr(node.proto, "set_value", False):
                 self.values[widget_id] = initial_value(node.kind, node.proto)
         return node
 
@@ -205,10 +210,14 @@ class Page:
 
     def widget_states(self) -> list[WidgetState]:
         """Every active widget's state, as `getActiveWidgetStates` builds it."""
-        return [
+        states = [
             widget_state(node.proto.id, node.kind, node.proto, self.values.get(node.proto.id))
             for node in self.widgets()
         ]
+        for node in self.widgets():  # a trigger is sent once, as the browser does
+            if node.kind == "button":
+                self.values[node.proto.id] = False
+        return states
 
     # -- what a person sees ---------------------------------------------------------------
     def elements(self, kind: str | None = None) -> list[Node]:

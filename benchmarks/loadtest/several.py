@@ -12,11 +12,7 @@ sections in tables only (`Session.symbolic_needs_latex`).
 1. One person, section after section: (a) the same rerun, (b) the point moved by a
    small random step, waiting each time for SymPy's values at the new point, and (c) in
    Gradient, Jacobians and Hessian, new typed functions.
-2. One person on Beyond grad (`/beyond_grad`: segmented control `bg_section`,
-   `?b_s=<code>`), section after section: (a) the same rerun, (b) one widget moved
-   (`BEYOND_SECTIONS`: a number input by ±0.1-1, a slider to another value of its
-   grid). "Why AD is not symbolic" gets its SymPy sizes through the job queue, shown in
-   a table; each of its moves waits for them.
+2. One person on Beyond grad, section after section (benchmarks/loadtest/beyond.py).
 3. A class on Several variables: people each opening a random section's link, acting
    every 3-8 s: 60% point moves, 20% section switches, 20% new functions.
 
@@ -33,6 +29,7 @@ import time
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
+from benchmarks.loadtest.beyond import BEYOND, BEYOND_SECTIONS, beyond_grad_alone, visit_beyond_grad
 from benchmarks.loadtest.kit import (
     SYMBOLIC_LIMIT_S,
     Options,
@@ -47,7 +44,8 @@ from benchmarks.loadtest.kit import (
     rng_for,
     symbolic_checks,
 )
-from benchmarks.loadtest.metrics import Check, ServerSample, kb, ms, summary
+from benchmarks.loadtest.metrics import Check, ServerSample, kb, summary
+from benchmarks.loadtest.sectioned import by_section, same_rerun, timed
 from benchmarks.loadtest.servers import Cluster, settle
 from benchmarks.loadtest.session import Interaction, Session
 from core.language.expression import parse_expression
@@ -88,46 +86,6 @@ SECTIONS = (
             ("sv_c_pu", "sv_c_pv"), (0.05, 1.0), "uv-map", False, False, False),
     Section("three", "Three variables", "Three variables", "sv_t_f",
             ("sv_t_x", "sv_t_y", "sv_t_z"), (-3.5, 3.5), "xyz", True, False, False),
-)  # fmt: skip
-
-BEYOND_PAGE, BEYOND_SECTION_KEY, BEYOND = "beyond_grad", "bg_section", "Beyond grad"
-
-
-class Knob(NamedTuple):
-    """The one widget a person moves in a Beyond grad section."""
-
-    key: str  # its session-state key
-    label: str  # its name in the table
-    low: float  # where its value stays
-    high: float
-    grid: float | None = None  # a slider's step (values low + k * grid); None: a number input
-
-
-class BeyondSection(NamedTuple):
-    """One section of the Beyond grad page, as a person uses it."""
-
-    code: str  # its `?b_s=` value
-    title: str  # its label on the segmented control
-    short: str  # its name in the table, after "Beyond grad: "
-    knob: Knob
-    symbolic: bool = False  # its result comes later, through the job queue
-
-
-BEYOND_SECTIONS = (
-    BeyondSection("custom", "Custom JVP rules", "Custom JVP", Knob("bg_c_y", "y", -5.0, 5.0)),
-    BeyondSection("stop", "stop_gradient", "stop_gradient",
-                  Knob("bg_s_r", "reward r slider", -2.0, 2.0, 0.1)),
-    # y₃ stays 0.7, the largest: no tie in the argmax (which the page shows as an error).
-    BeyondSection("ste", "Straight-through estimator", "Straight-through",
-                  Knob("bg_t_y0", "y₁ slider", 0.0, 0.6, 0.05)),
-    # At a = 3 the root of a x³ - x - 2 is the bracket's end: its finite difference is nan.
-    BeyondSection("implicit", "Implicit differentiation", "Implicit",
-                  Knob("bg_i_a", "a", 1.5, 2.95)),
-    BeyondSection("aux", "has_aux", "has_aux", Knob("bg_a_x", "x", -5.0, 5.0)),
-    BeyondSection("per_example", "Per-example gradients", "Per-example",
-                  Knob("bg_p_x0", "x₀₁", -5.0, 5.0)),
-    BeyondSection("swell", "Why AD is not symbolic", "Why AD is not symbolic",
-                  Knob("bg_w_order", "order slider", 1, 8, 1), True),
 )  # fmt: skip
 
 # Smooth functions, defined on the whole plane (space), with seeded numbers in them.
@@ -253,62 +211,9 @@ class SeveralUser:
         )
 
 
-def knob_value(knob: Knob, current, rng: random.Random):
-    """Where a person moves `knob` from `current` (a slider's value is a list, `[v]`).
-
-    A number input steps by ±0.1-1 (the other way at a bound); a slider goes to another
-    value of its grid.
-
-    Example:
-        >>> knob_value(Knob("n", "n", 1, 3, 1), [2.0], random.Random(0)) in ([1.0], [3.0])
-        True
-    """
-    if knob.grid is None:
-        value, step = float(current), rng.choice([-1, 1]) * rng.uniform(0.1, 1.0)
-        if not knob.low <= value + step <= knob.high:
-            step = -step
-        return round(min(knob.high, max(knob.low, value + step)), 3)
-    steps = round((knob.high - knob.low) / knob.grid)
-    grid = [round(knob.low + k * knob.grid, 6) for k in range(steps + 1)]
-    here = float(current[0])
-    return [float(rng.choice([v for v in grid if abs(v - here) > knob.grid / 2]))]
-
-
-async def _beyond_switch(session: Session, section: BeyondSection) -> Interaction:
-    return await session.interact(
-        "switch", section.code, lambda page: page.set(BEYOND_SECTION_KEY, [section.title])
-    )
-
-
-async def _beyond_move(session: Session, section: BeyondSection, rng) -> Interaction:
-    knob = section.knob
-    value = knob_value(knob, session.page.value(knob.key), rng)
-    return await session.interact(
-        f"move {section.code}", f"{knob.key}={value}", lambda page: page.set(knob.key, value)
-    )
-
-
-def _beyond_session(url: str, name: str, timeout_s: float) -> Session:
-    session = Session(url, name, timeout_s, page_name=BEYOND_PAGE)
-    session.symbolic_needs_latex = False  # SymPy's sizes are shown in a table
-    return session
-
-
-async def _visit_beyond_grad(url: str, timeout_s: float) -> list[Interaction]:
-    """One tab opens Beyond grad and switches through its sections (a replica's warm-up)."""
-    session = _beyond_session(url, "beyond-grad-warm-up", max(timeout_s, 180.0))
-    try:
-        visits = [await session.open()]
-        visits += [await _beyond_switch(session, section) for section in BEYOND_SECTIONS[1:]]
-        await session.wait_symbolic(visits[-1], 3 * SYMBOLIC_LIMIT_S)  # its swell job too
-    finally:
-        await session.close()
-    return visits
-
-
 async def _warm_replica(url: str, timeout_s: float):
     """A replica's warm-up: each section of Several variables, then of Beyond grad."""
-    return await _visit_every_section(url, timeout_s), await _visit_beyond_grad(url, timeout_s)
+    return await _visit_every_section(url, timeout_s), await visit_beyond_grad(url, timeout_s)
 
 
 async def _visit_every_section(url: str, timeout_s: float) -> list[Interaction]:
@@ -323,54 +228,13 @@ async def _visit_every_section(url: str, timeout_s: float) -> list[Interaction]:
     return visits
 
 
-def _by_section(visits: list[Interaction], sections=SECTIONS) -> str:
-    """Each section's paint time, as one cell of the table."""
-    pairs = zip(sections, visits, strict=True)
-    return ", ".join(f"{section.short} {ms(visit.painted_s)}" for section, visit in pairs)
-
-
 # -- 1. one person ------------------------------------------------------------------------
-async def _timed(cluster, session: Session, count: int, act, wait_symbolic: bool):
-    """`count` actions, 0.2 s apart; the servers' CPU from the first to SymPy's last."""
-    before, done = ServerSample.take(cluster.pids), []
-    for _ in range(count):
-        done.append(await act())
-        if wait_symbolic:  # a person who moved or typed reads SymPy's numbers too
-            await session.wait_symbolic(done[-1], 3 * SYMBOLIC_LIMIT_S)
-        await asyncio.sleep(0.2)
-    return done, before, ServerSample.take(cluster.pids)
-
-
-async def _same_rerun(cluster, session, short: str, code: str, count: int):
-    """Part (a): the same rerun `count` times: latency, CPU (≤ 30 ms) and bytes (≤ 100 kB)."""
-    name, data = ALONE, {}
-
-    async def same() -> Interaction:
-        return await session.interact("rerun", code, lambda _page: None)
-
-    done, before, after = await _timed(cluster, session, count, same, False)
-    latency, data["a: latency"] = latency_check(
-        name, f"{short} a: same rerun: latency", [i.painted_s for i in done]
-    )
-    cpu, data["a: cpu_ms"] = cpu_check(name, f"rerun ({short} a)", before, after, count, 30)
-    size = data["a: bytes"] = summary(i.painted_bytes for i in done)
-    weight = Check(
-        name,
-        f"bytes per rerun ({short} a)",
-        f"p50 {kb(size['p50'])}, p95 {kb(size['p95'])}, max {kb(size['max'])}",
-        "p95 ≤ 100 kB",
-        size["p95"] is not None and size["p95"] <= 100_000,
-    )
-    data["a"] = [i.record() for i in done]
-    return [latency, cpu, weight], data
-
-
 async def _section_alone(cluster, session, user, section, sizes) -> tuple[list[Check], dict]:
     name, short = ALONE, section.short
     reruns, moves, typed = sizes
-    checks, data = await _same_rerun(cluster, session, short, section.code, reruns)
+    checks, data = await same_rerun(cluster, session, name, short, section.code, reruns)
 
-    done, before, after = await _timed(cluster, session, moves, user.move, section.symbolic)
+    done, before, after = await timed(cluster, session, moves, user.move, section.symbolic)
     latency, data["b: latency"] = latency_check(
         name, f"{short} b: point moves: latency", [i.painted_s for i in done]
     )
@@ -386,7 +250,7 @@ async def _section_alone(cluster, session, user, section, sizes) -> tuple[list[C
 
     if not section.typed_alone:
         return checks, data
-    done, before, after = await _timed(cluster, session, typed, user.type_function, True)
+    done, before, after = await timed(cluster, session, typed, user.type_function, True)
     if any(i.charts for i in done):
         first, data["c: first chart"] = latency_check(
             name, f"{short} c: new function: first chart", [i.first_chart_s for i in done],
@@ -421,61 +285,11 @@ async def _one_person(cluster: Cluster, options: Options) -> tuple[list[Check], 
             checks += rows
     finally:
         await session.close()
-    shown = _by_section(opened)
+    shown = by_section(opened, SECTIONS)
     checks.insert(0, Check(ALONE, "section opened (its default function, warm replica)", shown))
     checks.append(error_check(ALONE, session.interactions))
     data["opened"] = [i.record() for i in opened]
     return checks, data
-
-
-# -- 2. Beyond grad, one person -----------------------------------------------------------
-async def _beyond_moves(cluster, session, section: BeyondSection, rng, count: int, short: str):
-    """Part (b): the section's knob moved `count` times (waiting for SymPy where it has)."""
-    name, knob, data = ALONE, section.knob, {}
-
-    async def move() -> Interaction:
-        return await _beyond_move(session, section, rng)
-
-    done, before, after = await _timed(cluster, session, count, move, section.symbolic)
-    latency, data["b: latency"] = latency_check(
-        name, f"{short} b: {knob.label} moves: latency", [i.painted_s for i in done]
-    )
-    cpu, data["b: cpu_ms"] = cpu_check(name, f"move ({short} b)", before, after, count)
-    checks = [latency, cpu]
-    if section.symbolic:
-        sym, data["b: symbolic"] = latency_check(
-            name, f"{short} b: SymPy's sizes delivered", [i.symbolic_s for i in done]
-        )
-        checks.append(sym)
-    data["b: bytes"] = summary(i.painted_bytes for i in done)
-    data["b"] = [i.record() for i in done]
-    return checks, data
-
-
-async def _beyond_grad_alone(cluster: Cluster, options: Options) -> tuple[list[Check], dict]:
-    """One person through every Beyond grad section: (a) the same rerun, (b) moves."""
-    reruns, moves = options.size(6, 2), options.size(6, 2)
-    session = _beyond_session(cluster.session_url(0), "beyond-grad", options.timeout_s)
-    rng, checks, data, opened = rng_for(options, "beyond-grad"), [], {}, []
-    try:
-        opened.append(await session.open())
-        for section in BEYOND_SECTIONS:
-            if section != BEYOND_SECTIONS[0]:
-                opened.append(await _beyond_switch(session, section))
-            await session.wait_symbolic(opened[-1], 3 * SYMBOLIC_LIMIT_S)
-            short = f"{BEYOND}: {section.short}"
-            same, same_data = await _same_rerun(cluster, session, short, section.code, reruns)
-            moved, moved_data = await _beyond_moves(cluster, session, section, rng, moves, short)
-            checks += [*same, *moved]
-            data[section.code] = {**same_data, **moved_data}
-    finally:
-        await session.close()
-    shown = _by_section(opened, BEYOND_SECTIONS)
-    checks.insert(0, Check(ALONE, f"{BEYOND}: section opened (warm replica)", shown))
-    errors = error_check(ALONE, session.interactions)
-    errors.metric = f"{BEYOND}: errors"
-    data["opened"] = [i.record() for i in opened]
-    return [*checks, errors], data
 
 
 # -- 3. the class -------------------------------------------------------------------------
@@ -550,12 +364,12 @@ async def several(cluster: Cluster, options: Options, pool: Pool) -> Result:  # 
         *(_warm_replica(url, options.timeout_s) for url in cluster.replica_urls)
     )
     visits, beyond_visits = [w[0] for w in warmed], [w[1] for w in warmed]
-    first = _by_section(visits[0])
-    beyond_first = _by_section(beyond_visits[0], BEYOND_SECTIONS)
+    first = by_section(visits[0], SECTIONS)
+    beyond_first = by_section(beyond_visits[0], BEYOND_SECTIONS)
     await settle(cluster.pids)
     alone, alone_data = await _one_person(cluster, options)
     await settle(cluster.pids)
-    beyond, beyond_data = await _beyond_grad_alone(cluster, options)
+    beyond, beyond_data = await beyond_grad_alone(cluster, options, ALONE)
     await settle(cluster.pids)
     crowd, crowd_data = await _classroom(cluster, options)
     everything = [i for replica in visits + beyond_visits for i in replica]
@@ -563,7 +377,7 @@ async def several(cluster: Cluster, options: Options, pool: Pool) -> Result:  # 
     warm_errors.metric = "errors in the warm-up visits"
     checks = [
         Check(ALONE, "first visit of each section on a fresh replica (warm-up)", first),
-        Check(ALONE, f"{BEYOND}: first visit of each section (warm-up)", beyond_first),
+        Check(ALONE, f"{BEYOND.name}: first visit of each section (warm-up)", beyond_first),
         warm_errors,
         *alone,
         *beyond,

@@ -418,7 +418,8 @@ def test_beyond_grad_moves_stay_on_each_widget_grid_and_in_bounds():
     """Every knob's moves: in its bounds, on a slider's grid, never where it was."""
     import random
 
-    from benchmarks.loadtest.several import BEYOND_SECTIONS, knob_value
+    from benchmarks.loadtest.beyond import BEYOND_SECTIONS
+    from benchmarks.loadtest.sectioned import knob_value
 
     rng = random.Random(3)
     for knob in (section.knob for section in BEYOND_SECTIONS):

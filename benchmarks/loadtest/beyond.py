@@ -1,0 +1,49 @@
+"""The Beyond grad page (views/beyond_grad.py) in scenario "several": one person, section
+after section (URL path `/beyond_grad`: segmented control `bg_section`, `?b_s=<code>`).
+
+(a) The same rerun, (b) one widget moved (a number input by ±0.1-1, a slider to another
+value of its grid). "Why AD is not symbolic" gets its SymPy sizes through the job queue,
+shown in a table; each of its moves waits for them.
+"""
+
+from __future__ import annotations
+
+from benchmarks.loadtest import sectioned
+from benchmarks.loadtest.kit import Options, error_check, rng_for
+from benchmarks.loadtest.sectioned import Knob, PageSection, SectionedPage
+from benchmarks.loadtest.servers import Cluster
+
+BEYOND_SECTIONS = (
+    PageSection("custom", "Custom JVP rules", "Custom JVP", Knob("bg_c_y", "y", -5.0, 5.0)),
+    PageSection("stop", "stop_gradient", "stop_gradient",
+                Knob("bg_s_r", "reward r slider", -2.0, 2.0, 0.1)),
+    # y₃ stays 0.7, the largest: no tie in the argmax (which the page shows as an error).
+    PageSection("ste", "Straight-through estimator", "Straight-through",
+                Knob("bg_t_y0", "y₁ slider", 0.0, 0.6, 0.05)),
+    # At a = 3 the root of a x³ - x - 2 is the bracket's end: its finite difference is nan.
+    PageSection("implicit", "Implicit differentiation", "Implicit",
+                Knob("bg_i_a", "a", 1.5, 2.95)),
+    PageSection("aux", "has_aux", "has_aux", Knob("bg_a_x", "x", -5.0, 5.0)),
+    PageSection("per_example", "Per-example gradients", "Per-example",
+                Knob("bg_p_x0", "x₀₁", -5.0, 5.0)),
+    PageSection("swell", "Why AD is not symbolic", "Why AD is not symbolic",
+                Knob("bg_w_order", "order slider", 1, 8, 1), True),
+)  # fmt: skip
+BEYOND = SectionedPage("beyond_grad", "bg_section", "Beyond grad", BEYOND_SECTIONS)
+
+
+async def visit_beyond_grad(url: str, timeout_s: float):
+    """One tab opens Beyond grad and switches through its sections (a replica's warm-up)."""
+    return await sectioned.visit_sections(BEYOND, url, timeout_s)
+
+
+async def beyond_grad_alone(cluster: Cluster, options: Options, name: str):
+    """One person through every Beyond grad section: (a) the same rerun, (b) moves."""
+    sizes = (options.size(6, 2), options.size(6, 2))
+    rng = rng_for(options, "beyond-grad")
+    checks, data, interactions = await sectioned.one_person(
+        cluster, options, BEYOND, name, rng, sizes
+    )
+    errors = error_check(name, interactions)
+    errors.metric = f"{BEYOND.name}: errors"
+    return [*checks, errors], data
