@@ -12,7 +12,7 @@ st.set_page_config(
     page_title="Derivative Explorer", page_icon=":material/functions:", layout="wide"
 )
 
-from ui import cached, instructor  # noqa: E402  (after set_page_config: importing core loads JAX)
+from ui import cached, instructor, presets  # noqa: E402  (after set_page_config: importing core loads JAX)
 from ui.widgets import scrolling_latex  # noqa: E402
 
 scrolling_latex()
@@ -38,6 +38,8 @@ with st.sidebar:
         "Derivatives three ways: automatic differentiation (JAX), symbolic (SymPy) and "
         f"finite differences (NumPy). JAX runs on **{device}**."
     )
+    presets.picker()
 instructor.apply()
-page.run()
+with presets.banner(page):  # the lecture preset's note, above the page
+    page.run()
 instructor.panel(page.url_path)

@@ -5,7 +5,28 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-# One colour per order (colour-blind-safe Okabe-Ito, then Tableau).
+# Okabe & Ito, "Color Universal Design" (2008): colours told apart under every common
+# colour-vision deficiency. Yellow is left out of the line palettes: too pale on white.
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7",
+}  # fmt: skip
+# The three ways of differentiating are told apart by line style, never by colour alone:
+# every page draws AD solid, symbolic dashed and finite differences dotted (or as markers).
+METHOD_DASHES = {"AD": "solid", "symbolic": "dash", "finite differences": "dot"}
+# Line styles for series that would otherwise differ only by colour (a method per path,
+# a formula per curve); "dot" comes last, as pages use it for models and references.
+LINE_DASHES = ("solid", "dash", "dashdot", "longdash", "longdashdot", "5px,3px,1px,3px,1px,3px")
+MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star")
+
+
+def dash_of(index: int) -> str:
+    """The line style of the index-th series of a figure (cycling through LINE_DASHES)."""
+    return LINE_DASHES[index % len(LINE_DASHES)]
+
+
+# One colour per order (colour-blind-safe Okabe-Ito, then Tableau); the Explorer tells
+# orders apart by legend group and panel too, and methods by METHOD_DASHES.
 ORDER_COLOURS = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
     "#56B4E9", "#8C564B", "#7F7F7F", "#BCBD22", "#17BECF", "#1F1F1F",

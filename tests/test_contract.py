@@ -40,6 +40,11 @@ CONTRACT: dict[str, tuple[str, ...] | None] = {
     "taylor_polynomial": ("parsed", "x0", "degree", "params"),
     "derivative_steps": ("parsed", "variable"),
     "check_answer": ("parsed", "answer", "order"),
+    # added with the Step by step page (a team note says so)
+    "computational_graph": ("parsed", "params"),
+    "ComputationalGraph": None,
+    "graph_sweeps": ("graph", "x0"),
+    "GraphSweeps": None,
 }
 KEYWORD_ONLY = {
     "fd_derivative": {"h", "scheme", "accuracy"},

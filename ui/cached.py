@@ -75,6 +75,7 @@ def _warm_in_background() -> None:
     from core.regression.polynomial import compare_polynomial
     from core.regression.samples import simulate_curve, simulate_line, two_blobs
     from core.several_variables import directional, fields, maps, stationary
+    from core.teaching import graph_sweeps
 
     rosenbrock = surface("rosenbrock")
     trajectories(parse_expression(rosenbrock.text, ("x", "y")), rosenbrock.start, DEFAULT_METHODS)
@@ -87,6 +88,8 @@ def _warm_in_background() -> None:
     directional.warm_up()
     stationary.warm_up()
     maps.warm_up()
+    # About 1 s: every primitive's jvp and vjp at one point (a first graph's 0.2-0.8 s).
+    graph_sweeps.warm_up()
 
 
 @st.cache_data(max_entries=128, show_spinner=False)  # about 180 kB each

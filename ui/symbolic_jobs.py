@@ -67,14 +67,18 @@ def symbolic_point(parsed, max_order: int, x0: float, params: tuple[tuple[str, f
     )  # fmt: skip
 
 
-def job_status(job: Job) -> str | None:
-    """What a page says while `job` is not done ("Symbolic: queued, 3 ahead …"), or None."""
+MEANWHILE = "AD and finite differences are shown meanwhile."
+
+
+def job_status(job: Job, meanwhile: str = MEANWHILE) -> str | None:
+    """What a page says while `job` is not done ("Symbolic: queued, 3 ahead …"), or None;
+    `meanwhile` says what the page shows until it is."""
     if job.state == QUEUED:
         ahead = symbolic_queue().ahead(job)
         where = "next in line" if ahead == 0 else f"{ahead} ahead"
-        return f"Symbolic: queued, {where} — AD and finite differences are shown meanwhile."
+        return f"Symbolic: queued, {where} — {meanwhile}"
     if job.state == RUNNING:
-        return "Symbolic: computing… — AD and finite differences are shown meanwhile."
+        return f"Symbolic: computing… — {meanwhile}"
     if job.state == REFUSED:
         return (
             "Symbolic: the server has too many SymPy requests waiting right now; change "
@@ -84,7 +88,7 @@ def job_status(job: Job) -> str | None:
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def wait_for(jobs: list[Job]) -> None:
+def wait_for(jobs: list[Job], meanwhile: str = MEANWHILE) -> None:
     """While any job runs or waits: say so here, and rerun the page once they are done.
 
     A fragment polling every POLL_SECONDS: only these few lines rerun meanwhile, not
@@ -97,7 +101,7 @@ def wait_for(jobs: list[Job]) -> None:
             st.rerun()  # the whole page, which draws the results
         return
     for job in jobs:
-        status = job_status(job)
+        status = job_status(job, meanwhile)
         if status:
             st.info(status, icon=":material/hourglass_top:")
             break
@@ -109,7 +113,7 @@ def _polling() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
-def when_pending(undrawn: list[Job | None]) -> None:
+def when_pending(undrawn: list[Job | None], meanwhile: str = MEANWHILE) -> None:
     """Poll the jobs whose results the page could not draw yet (`wait_for`).
 
     A job refused by a full queue is not polled: the page says so instead. A job that
@@ -117,7 +121,7 @@ def when_pending(undrawn: list[Job | None]) -> None:
     """
     jobs = [job for job in undrawn if job is not None and job.state != REFUSED]
     if jobs:
-        wait_for(jobs)
+        wait_for(jobs, meanwhile)
     for job in undrawn:
         if job is not None and job.state == REFUSED:
             st.info(job_status(job), icon=":material/hourglass_disabled:")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -76,3 +76,17 @@ def code_behind(*snippets: tuple[str, str]) -> None:
         for column, (title, source) in zip(columns, snippets, strict=True):
             column.caption(title)
             column.code(source, language="python")
+
+
+def example_picker(column, examples: Mapping[str, str], prefix: str) -> None:
+    """A selectbox of examples (text -> what it shows) that types the chosen one into the
+    section's f (the text input keyed prefix + "f")."""
+    column.selectbox(
+        "Examples", list(examples), index=None, placeholder="Choose an example…",
+        key=f"{prefix}example", on_change=_use_example, args=(prefix,),
+        format_func=lambda text: f"{text}  —  {examples[text]}",
+    )  # fmt: skip
+
+
+def _use_example(prefix: str) -> None:
+    st.session_state[f"{prefix}f"] = st.session_state[f"{prefix}example"]

@@ -14,7 +14,7 @@ from core.data.figures import (
     sweep_figure,
 )
 from core.data.samples import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_SAMPLES, DataError
-from ui import data_cached, url_state
+from ui import charts, data_cached, url_state
 from ui.cached import parse as parse_typed
 from ui.widgets import expression_error
 
@@ -49,7 +49,7 @@ def _read_noise(text: str) -> float:
 FIELDS = [
     url_state.Field("d_f", f"{P}expr", lambda text: text[:500]),
     url_state.Field(
-        "d_range", f"{P}range", url_state.pair_between(-10.0, 10.0, 0.5), url_state.write_pair
+        "d_range", f"{P}range", url_state.pair_between(-10.0, 10.0, 0.1), url_state.write_pair
     ),
     url_state.Field("d_n", f"{P}n", url_state.integer_between(10, MAX_SAMPLES, 10)),
     url_state.Field("d_grid", f"{P}grid", url_state.one_of(list(GRID_LABELS))),
@@ -79,7 +79,7 @@ source = st.segmented_control("Data", SOURCES, key=f"{P}source") or SOURCES[0]
 if source == SOURCES[0]:
     left, right = st.columns([3, 2])
     text = left.text_input("f(x) =", key=f"{P}expr", help="e.g. sin(2x) + x/2, exp(-x^2), x^3")
-    x_range = right.slider("x-range", -10.0, 10.0, key=f"{P}range", step=0.5)
+    x_range = right.slider("x-range", -10.0, 10.0, key=f"{P}range", step=0.1)
     c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
     n = c1.slider("Samples n", 10, MAX_SAMPLES, key=f"{P}n", step=10)
     grid = c2.radio("Grid", list(GRID_LABELS), format_func=GRID_LABELS.get, key=f"{P}grid",
@@ -145,9 +145,11 @@ if view.samples.note:
     st.caption(view.samples.note)
 left, right = st.columns(2)
 left.markdown("**The data**")
-left.plotly_chart(samples_figure(view.samples))
+with left:
+    charts.show(samples_figure(view.samples), key=f"{P}chart_samples")
 right.markdown("**dy/dx by each method**" + (", against the true f′(x)" if known else ""))
-right.plotly_chart(estimates_figure(view.estimates))
+with right:
+    charts.show(estimates_figure(view.estimates), key=f"{P}chart_estimates")
 if view.estimates.notes:
     st.caption(" ".join(view.estimates.notes))
 st.download_button(
@@ -167,7 +169,8 @@ if known and methods:
     st.subheader("Edge effects", anchor=False)
     left, right = st.columns(2)
     left.markdown("**|error| against x** (log scale)")
-    left.plotly_chart(edge_error_figure(view.estimates))
+    with left:
+        charts.show(edge_error_figure(view.estimates), key=f"{P}chart_edges")
     right.markdown("**|error| at the first and last x against the median inside**")
     right.dataframe(
         [
@@ -184,7 +187,8 @@ if known and methods:
 
 st.subheader("The finite-difference matrix D", anchor=False)
 left, right = st.columns([2, 3])
-left.plotly_chart(matrix_figure(view.matrix_corner))
+with left:
+    charts.show(matrix_figure(view.matrix_corner), key=f"{P}chart_matrix")
 right.markdown(
     "Differentiating sampled data is a matrix–vector product: **dy/dx ≈ D y**. Row *i* of D "
     "holds the three-point Fornberg weights of the neighbours x₍ᵢ₋₁₎, xᵢ, x₍ᵢ₊₁₎, which on a "
@@ -209,7 +213,7 @@ if known and methods:
         sweeps = data_cached.noise_sweeps(
             parsed.text, methods, degree, smoothing, n, x_range, grid, seed
         )
-        st.plotly_chart(sweep_figure(sweeps, "noise"))
+        charts.show(sweep_figure(sweeps, "noise"), key=f"{P}chart_noise")
         st.caption(
             "Where σ is small the error is the method's own (truncation or bias); beyond "
             "that it grows in proportion to σ, and the height of that line is how much "
@@ -219,7 +223,7 @@ if known and methods:
         sweeps = data_cached.spacing_sweeps(
             parsed.text, methods, degree, smoothing, sweep_noise, x_range, grid, seed
         )
-        st.plotly_chart(sweep_figure(sweeps, "counts"))
+        charts.show(sweep_figure(sweeps, "counts"), key=f"{P}chart_counts")
         st.caption(
             "A finer grid shrinks the truncation error of "
             "a difference (like h²) but multiplies the noise (like σ/h): past some n, finite "

@@ -10,8 +10,8 @@ from core.descent.figures import contour_figure, loss_figure
 from core.descent.optimizers import ALGORITHMS
 from core.descent.scipy_methods import SCIPY_METHODS
 from core.descent.surfaces import SURFACE_NAMES, surface
+from ui import charts, url_state
 from ui import descent_cached as cached
-from ui import url_state
 from ui.animation import animate
 from ui.cached import parse as parse_typed
 from ui.widgets import expression_error
@@ -162,14 +162,16 @@ longest = max((len(t.points) for t in results.values()), default=1) - 1
 
 def render(step: int) -> None:
     left, right = st.columns([3, 2])
-    left.plotly_chart(
-        contour_figure(
-            xs, ys, z, {k: t.points for k, t in results.items()}, step,
-            base.minima if name != CUSTOM else (), base.log_contours,
-        ),
-        on_select=_start_at_click, selection_mode="points", key=f"{P}contour",
-    )  # fmt: skip
-    right.plotly_chart(loss_figure({k: t.values for k, t in results.items()}, step))
+    with left:
+        charts.show(
+            contour_figure(
+                xs, ys, z, {k: t.points for k, t in results.items()}, step,
+                base.minima if name != CUSTOM else (), base.log_contours,
+            ),
+            on_select=_start_at_click, selection_mode="points", key=f"{P}contour",
+        )  # fmt: skip
+    with right:
+        charts.show(loss_figure({k: t.values for k, t in results.items()}, step), key=f"{P}loss")
     if st.session_state.get(f"{P}clicked"):
         st.rerun(scope="app")  # a click reruns only this fragment: the whole page must follow
 

@@ -12,8 +12,8 @@ from core.explorer.derivatives import value_table
 from core.explorer.examples import EXAMPLES
 from core.explorer.figures import derivative_figure, error_figure
 from core.explorer.latex_layout import equation
-from core.plotting import for_screen, order_name
-from ui import cached, url_state
+from core.plotting import order_name
+from ui import cached, charts, explorer_tangent, url_state
 from ui.cached import parse as parse_typed
 from ui.symbolic_jobs import symbolic_curves, symbolic_point, when_pending
 from ui.widgets import expression_error, readable_number
@@ -35,6 +35,7 @@ DEFAULTS = {
     f"{P}accuracy": 2,
     f"{P}step": "auto",
     f"{P}panels": True,
+    **explorer_tangent.DEFAULTS,
 }
 
 
@@ -60,6 +61,7 @@ FIELDS = [
     url_state.Field("acc", f"{P}accuracy", lambda text: int(url_state.one_of("2468")(text))),
     url_state.Field("h", f"{P}step", url_state.one_of(STEPS)),
     url_state.Field("panels", f"{P}panels", url_state.switch, url_state.write_switch),
+    *explorer_tangent.FIELDS,
 ]
 
 
@@ -160,25 +162,21 @@ curves = symbolic_curves(parsed, max_order, x_range, param_items) if show_sym el
 symbolic = curves.value() if curves is not None and curves.done else None
 symbolic_values = symbolic.values if symbolic is not None else None
 with plots:
-    st.plotly_chart(
-        for_screen(
-            derivative_figure(numeric.xs, orders, ad, symbolic_values, fd, x0=x0, panels=panels),
-            points=DERIVATIVE_POINTS,
-        ),
+    charts.show(
+        derivative_figure(numeric.xs, orders, ad, symbolic_values, fd, x0=x0, panels=panels),
         key=f"{P}chart",
+        points=DERIVATIVE_POINTS,
     )
     if symbolic is not None and symbolic.message:
         st.info(symbolic.message, icon=":material/hourglass_bottom:")
     st.markdown("**Where the methods disagree** (log scale)")
-    st.plotly_chart(
-        for_screen(
-            error_figure(
-                numeric.xs, orders, numeric.ad, symbolic_values,
-                numeric.finite_differences if show_fd else None,
-            ),
-            points=ERROR_POINTS,
+    charts.show(
+        error_figure(
+            numeric.xs, orders, numeric.ad, symbolic_values,
+            numeric.finite_differences if show_fd else None,
         ),
         key=f"{P}chart_errors",
+        points=ERROR_POINTS,
     )  # fmt: skip
     missing = {k: int(np.sum(~np.isfinite(row))) for k, row in enumerate(numeric.ad)}
     bad = [
@@ -225,6 +223,8 @@ if {cell for row in shown for cell in row.values()} & {"∞", "−∞", "undefin
         "∞, −∞: the value is infinite at x₀ (as sqrt′(0) = ∞: a vertical tangent). "
         "undefined: no real number there (0/0, outside the domain, or on a jump)."
     )
+
+explorer_tangent.render(parsed, x_range, x0, params)
 
 with st.expander("The code behind it", icon=":material/code:"):
     st.caption(

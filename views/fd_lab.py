@@ -8,14 +8,15 @@ from core import ExpressionError
 from core.fd_lab.error_curves import FORMULAS, PRECISIONS
 from core.fd_lab.figures import error_figure, stencil_figure
 from core.fd_lab.stencil_view import parse_offsets, stencil_latex
+from ui import charts, url_state
 from ui import fd_lab_cached as cached
-from ui import url_state
 from ui.cached import parse as parse_typed
 from ui.widgets import expression_error, number_or_dash
 
 P = "fdlab_"
 LABELS = {formula.key: formula.label for formula in FORMULAS}
 STEP_OPTIONS = [f"1e-{k}" for k in range(0, 9)]
+VIEW_SCHEMES = ["forward", "backward", "central"]
 DEFAULTS = {
     f"{P}expr": "sin(x)",
     f"{P}x0": 0.7,
@@ -35,6 +36,7 @@ FIELDS = [
     url_state.Field("lab_n", f"{P}order", lambda text: int(url_state.one_of("1234")(text))),
     url_state.Field("lab_prec", f"{P}precision", url_state.one_of(list(PRECISIONS))),
     url_state.Field("lab_h", f"{P}h", url_state.one_of(STEP_OPTIONS)),
+    url_state.Field("lab_scheme", f"{P}view_scheme", url_state.one_of(VIEW_SCHEMES)),
 ]
 
 
@@ -77,7 +79,7 @@ if order != 1 and "complex" in chosen:
     st.caption("The complex step gives first derivatives only: it is left out for this order.")
 if precision == "float16" and "complex" in chosen:
     st.caption("NumPy has no half-precision complex type: the complex step is left out.")
-st.plotly_chart(error_figure(sweep))
+charts.show(error_figure(sweep), key=f"{P}chart_errors")
 
 st.markdown(
     f"Exact value (float64 AD): **{sweep.exact:.15g}**. Machine epsilon in {precision}: "
@@ -106,16 +108,14 @@ st.caption(
 st.subheader("The stencil on the curve")
 v1, v2 = st.columns([2, 1])
 h_text = v1.select_slider("Step h", STEP_OPTIONS, key=f"{P}h")
-scheme = v2.radio(
-    "Scheme", ["forward", "backward", "central"], key=f"{P}view_scheme", horizontal=True
-)
+scheme = v2.radio("Scheme", VIEW_SCHEMES, key=f"{P}view_scheme", horizontal=True)
 accuracy = 1 if scheme != "central" else 2
 stencil, view = cached.view(parsed.text, float(x0), order, scheme, accuracy, float(h_text))
 m1, m2, m3 = st.columns(3)
 m1.metric("Estimate", f"{view.estimate:.10g}")
 m2.metric("Exact", f"{view.exact:.10g}")
 m3.metric("Error", f"{abs(view.estimate - view.exact):.2e}")
-st.plotly_chart(stencil_figure(view, order))
+charts.show(stencil_figure(view, order), key=f"{P}chart_stencil")
 st.latex(stencil_latex(stencil))
 
 st.subheader("Stencil table")

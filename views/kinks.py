@@ -16,7 +16,7 @@ from core.programs.figures import program_figure
 from core.programs.gallery import GALLERY
 from core.programs.parser import parse_program
 from core.programs.rules import MAX_SOURCE_CHARS, ProgramError
-from ui import kinks_cached, url_state
+from ui import charts, kinks_cached, url_state
 from ui.cached import parse as parse_typed
 from ui.widgets import expression_error
 
@@ -109,7 +109,8 @@ with kinks_tab:
     else:
         report = kinks_cached.kink(parsed.text, float(x0))
         left, right = st.columns([3, 2])
-        left.plotly_chart(kink_figure(parsed, report))
+        with left:
+            charts.show(kink_figure(parsed, report), key=f"{P}chart_kink")
         if report.symbolic_latex is not None:
             right.latex(f"f'(x) = {report.symbolic_latex}")
         right.dataframe(
@@ -126,7 +127,7 @@ with kinks_tab:
         f"jax.grad(lambda x: {DOUBLE_WHERE})(0.0)  # → {trap.fixed_at_zero}",
         language="python",
     )
-    st.plotly_chart(where_trap_figure(trap))
+    charts.show(where_trap_figure(trap), key=f"{P}chart_where")
     st.markdown(
         "`where` picks a value, but reverse mode still differentiates **both** branches and "
         "multiplies the one not taken by a zero cotangent. At x = 0 that branch is sqrt, whose "
@@ -157,8 +158,10 @@ with interpolation_tab:
         st.error(str(error), icon=":material/error:")
     else:
         a, b = st.columns(2)
-        a.plotly_chart(values_figure(view))
-        b.plotly_chart(derivative_figure(view))
+        with a:
+            charts.show(values_figure(view), key=f"{P}chart_values")
+        with b:
+            charts.show(derivative_figure(view), key=f"{P}chart_derivative")
         m1, m2 = st.columns(2)
         m1.metric("max |linear′ − f′|", f"{view.linear_derivative_error:.2e}")
         m2.metric("max |spline′ − f′|", f"{view.spline_derivative_error:.2e}")
@@ -229,7 +232,8 @@ with programs_tab:
         if gallery is not None:
             st.caption(f"{gallery.explanation} Exact: {gallery.exact_derivative_text}.")
         xs = np.linspace(program_range[0], program_range[1], kinks_cached.PROGRAM_POINTS)
-        st.plotly_chart(program_figure(xs, report, gallery.exact_derivative if gallery else None))
+        figure = program_figure(xs, report, gallery.exact_derivative if gallery else None)
+        charts.show(figure, key=f"{P}chart_program")
         if report.failures.jit or report.failures.vmap:
             st.markdown(
                 "`jax.grad` of the program as written works point by point: each call sees a "

@@ -17,7 +17,9 @@ Modules, one idea each:
 - `metrics`: percentiles, the server's CPU and memory from /proc, the result table.
 - `servers`: starting and stopping the servers under test.
 - `kit`: what the scenarios share (options, the expression pool, the checks).
-- `scenarios`: the six scenarios (single, shared link and soak here), and
+- `scenarios`: the seven scenarios (single, shared link and soak here), and
   `crowds`: the two with many people (classroom, hostile neighbour), and
-  `several`: the Several variables page, one person and a class.
+  `several`: the Several variables page, one person and a class (and `beyond`: Beyond
+  grad, one person), and `teaching`: the Step by step page and the Explorer's tangent
+  sections; `sectioned`: one person through a page of sections.
 """

@@ -1,4 +1,4 @@
-"""The six scenarios, and the three that one person or one link makes.
+"""The seven scenarios, and the three that one person or one link makes.
 
 1. single: one person; the same rerun, moves on a seen expression, new expressions.
 2. classroom: 30 people for 3 minutes (`crowds`).
@@ -7,6 +7,8 @@
 5. soak: one person types 1,000 distinct expressions.
 6. several: the Several variables page, one person through its sections, then a class;
    and one person through the Beyond grad page's sections (`several`).
+7. teaching: the Step by step page and the Explorer's tangent and Taylor sections, one
+   person each, then a class of 30 on Step by step (`teaching`).
 
 Every scenario returns a `Result`: its rows for the table and the raw numbers for the
 JSON file. Random choices come from `random.Random` seeded by the scenario's name and
@@ -34,6 +36,7 @@ from benchmarks.loadtest.metrics import Check, ServerSample, kb, mib, summary
 from benchmarks.loadtest.servers import Cluster
 from benchmarks.loadtest.session import Interaction, Session
 from benchmarks.loadtest.several import several
+from benchmarks.loadtest.teaching import teaching
 from benchmarks.loadtest.users import ExplorerUser
 from benchmarks.loadtest.users import shared_link as link_for
 
@@ -219,4 +222,5 @@ SCENARIOS = {
     "hostile": hostile,
     "soak": soak,
     "several": several,
+    "teaching": teaching,
 }

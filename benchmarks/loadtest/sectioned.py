@@ -51,6 +51,7 @@ class SectionedPage(NamedTuple):
     name: str  # "Beyond grad"
     sections: tuple[PageSection, ...]
     symbolic_in_latex: bool = False  # SymPy's results shown as st.latex (else as text)
+    query: str = ""  # the link it is opened with ("tan=1&taylor=1")
 
 
 def knob_value(knob: Knob, current, rng: random.Random):
@@ -89,6 +90,9 @@ def session_for(page: SectionedPage, url: str, label: str, timeout_s: float) -> 
 
 
 async def switch(session: Session, page: SectionedPage, section: PageSection) -> Interaction:
+    """Choose `section` (a page without a picker, `section_key` "", shows all: a rerun)."""
+    if not page.section_key:
+        return await session.interact("switch", section.code, lambda _shown: None)
     return await session.interact(
         "switch", section.code, lambda shown: shown.set(page.section_key, [section.title])
     )
@@ -107,7 +111,7 @@ async def visit_sections(page: SectionedPage, url: str, timeout_s: float) -> lis
     """One tab opens the page and switches through its sections (a replica's warm-up)."""
     session = session_for(page, url, f"{page.path}-warm-up", max(timeout_s, 180.0))
     try:
-        visits = [await session.open()]
+        visits = [await session.open(page.query)]
         visits += [await switch(session, page, section) for section in page.sections[1:]]
         await session.wait_symbolic(visits[-1], 3 * SYMBOLIC_LIMIT_S)
     finally:
@@ -190,7 +194,7 @@ async def one_person(cluster, options, page: SectionedPage, name: str, rng, size
     session = session_for(page, cluster.session_url(0), page.path, options.timeout_s)
     checks, data, opened = [], {}, []
     try:
-        opened.append(await session.open())
+        opened.append(await session.open(page.query))
         for section in page.sections:
             if section != page.sections[0]:
                 opened.append(await switch(session, page, section))

@@ -55,7 +55,7 @@ def root_figure(
          "name": f"{unknown}*({parameter}), the root", "line": {"color": CURVE_COLOUR, "width": 2}},
         {"type": "scatter", "x": window, "y": root + report.implicit * (window - a),
          "mode": "lines", "name": f"tangent: {slope_name} = {report.implicit:.6g} (implicit)",
-         "line": {"color": TANGENT_COLOUR, "width": 2}},
+         "line": {"color": TANGENT_COLOUR, "width": 2, "dash": "dash"}},
         {"type": "scatter", "x": window, "y": root + report.through_bisection * (window - a),
          "mode": "lines", "name": f"grad through bisection: slope {report.through_bisection:.3g}",
          "line": {"color": BISECTION_COLOUR, "width": 2, "dash": "dot"}},

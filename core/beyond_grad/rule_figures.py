@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from core.beyond_grad.stop_gradient import TDUpdate
     from core.beyond_grad.straight_through import RoundingPicture
 
-# Okabe-Ito, safe for colour-blind readers.
-BLUE, VERMILLION, GREEN, BLACK = "#0072B2", "#D55E00", "#009E73", "#000000"
+# Okabe-Ito, safe for colour-blind readers; lines that meet also differ by dash or width,
+# and bars by a hatch.
+BLUE, VERMILLION, PURPLE, BLACK = "#0072B2", "#D55E00", "#CC79A7", "#000000"
 HEIGHT = 400
 MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
 LEGEND = {"orientation": "h", "y": -0.2}
@@ -37,8 +38,8 @@ def softplus_figure(comparison: SoftplusComparison) -> go.Figure:
         {"type": "scatter", "x": xs, "y": masked(naive), "mode": "lines", "hovertemplate": hover,
          "name": "naive: jax.grad of log(1 + exp(x))", "line": {"color": VERMILLION, "width": 4}},
         {"type": "scatter", "x": xs, "y": masked(comparison.custom), "mode": "lines",
-         "name": "custom_jvp rule: stable σ(x)", "line": {"color": BLUE, "width": 2},
-         "hovertemplate": hover},
+         "name": "custom_jvp rule: stable σ(x)", "hovertemplate": hover,
+         "line": {"color": BLUE, "width": 2, "dash": "dash"}},
         {"type": "scatter", "x": xs, "y": masked(exact), "mode": "lines", "hovertemplate": hover,
          "name": "exact σ(x) = 1/(1 + e⁻ˣ)", "line": {"color": BLACK, "width": 1.5, "dash": "dot"}},
     ]  # fmt: skip
@@ -75,7 +76,8 @@ def td_figure(update: TDUpdate) -> go.Figure:
     traces = [
         {**bar, "y": masked(update.semi_gradient), "marker": {"color": BLUE},
          "name": "with stop_gradient (semi-gradient −δ·s_prev)"},
-        {**bar, "y": masked(update.full_gradient), "marker": {"color": VERMILLION},
+        {**bar, "y": masked(update.full_gradient),
+         "marker": {"color": VERMILLION, "pattern": {"shape": "/", "fgcolor": "white"}},
          "name": "without (full gradient δ·(s − s_prev))"},
     ]  # fmt: skip
     values = np.concatenate([update.semi_gradient, update.full_gradient])
@@ -105,7 +107,7 @@ def rounding_figure(picture: RoundingPicture) -> go.Figure:
         {"type": "scatter", "x": xs, "y": masked(picture.true_derivative), "mode": "lines",
          "name": "jax.grad(round): 0", "line": {"color": VERMILLION, "width": 3}},
         {"type": "scatter", "x": xs, "y": masked(picture.ste_derivative), "mode": "lines",
-         "name": "straight-through: 1", "line": {"color": GREEN, "width": 3, "dash": "dash"}},
+         "name": "straight-through: 1", "line": {"color": PURPLE, "width": 3, "dash": "dash"}},
     ]  # fmt: skip
     low, high = float(xs[0]), float(xs[-1])
     first, last = math.ceil(low - 0.5), math.floor(high - 0.5)

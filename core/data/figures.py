@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from core.data.derivatives import METHODS, Estimates
 from core.data.samples import Samples
 from core.data.sweeps import Sweep, noise_floor
-from core.plotting import figure_from_traces, masked, robust_range
+from core.plotting import LINE_DASHES, figure_from_traces, masked, robust_range
 
 METHOD_COLOURS = {
     "gradient1": "#E69F00",
@@ -20,6 +20,10 @@ METHOD_COLOURS = {
     "cubic_spline": "#56B4E9",
     "smoothing_spline": "#0072B2",
 }
+# A dash per method as well as a colour: orange and vermillion (np.gradient's two edge
+# orders) are close for some readers, and six lines share each plot. Dotted is left to
+# the noise reference σ/(√2·h).
+METHOD_DASHES = dict(zip(METHOD_COLOURS, LINE_DASHES[1:] + LINE_DASHES[:1], strict=True))
 TRUTH = {"color": "#1F1F1F", "width": 3}
 FLOOR = 1e-17  # an exact zero error would be log(0): draw it at the bottom instead
 # Above the plot: a long legend below it collides with the x-axis title.
@@ -50,7 +54,8 @@ def _axis(title: str, log: bool = False, **extra) -> dict:
 def _line(method: str, x, y, **extra) -> dict:
     return {
         "type": "scatter", "x": x, "y": masked(y), "name": METHODS[method], "mode": "lines",
-        "line": {"color": METHOD_COLOURS[method], "width": 2}, **extra,
+        "line": {"color": METHOD_COLOURS[method], "width": 2, "dash": METHOD_DASHES[method]},
+        **extra,
     }  # fmt: skip
 
 

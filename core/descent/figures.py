@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import figure_from_traces, masked
+from core.plotting import MARKER_SYMBOLS, dash_of, figure_from_traces, masked
 
 METHOD_COLOURS = (
     "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
@@ -20,6 +20,12 @@ CLICK_GRID = 31  # invisible points per axis that make the contour plot clickabl
 
 def colour_of(index: int) -> str:
     return METHOD_COLOURS[index % len(METHOD_COLOURS)]
+
+
+def _style(index: int, width: float = 2) -> dict:
+    """The index-th method's line: its colour and its own dash, so that methods differ by
+    more than colour (up to 14 of them can share a plot)."""
+    return {"color": colour_of(index), "width": width, "dash": dash_of(index)}
 
 
 def contour_figure(
@@ -66,8 +72,9 @@ def contour_figure(
         colour = colour_of(index)
         traces.append(
             {"type": "scatter", "x": drawn[:, 0], "y": drawn[:, 1], "mode": "lines+markers",
-             "name": name, "line": {"color": colour, "width": 2},
-             "marker": {"color": colour, "size": 4}}
+             "name": name, "line": _style(index),
+             "marker": {"color": colour, "size": 5,
+                        "symbol": MARKER_SYMBOLS[index % len(MARKER_SYMBOLS)]}}
         )  # fmt: skip
     if paths:
         start = next(iter(paths.values()))[0]
@@ -101,7 +108,7 @@ def loss_figure(values: Mapping[str, np.ndarray], steps: int | None = None) -> g
         gap = np.maximum(np.asarray(drawn, dtype=np.float64) - best, 1e-16)
         traces.append(
             {"type": "scatter", "x": np.arange(len(drawn)), "y": masked(gap), "name": name,
-             "mode": "lines", "line": {"color": colour_of(index), "width": 2}}
+             "mode": "lines", "line": _style(index)}
         )  # fmt: skip
     # Powers of ten on the log axis (10⁻⁴), never Plotly's SI prefixes (100µ, 10n, 1p).
     return figure_from_traces(

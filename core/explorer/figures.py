@@ -10,7 +10,14 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import ORDER_COLOURS, figure_from_traces, masked, order_name, robust_range
+from core.plotting import (
+    METHOD_DASHES,
+    ORDER_COLOURS,
+    figure_from_traces,
+    masked,
+    order_name,
+    robust_range,
+)
 
 PANEL_HEIGHT = 150  # pixels per order when each order has its own panel
 PANEL_GAP = 22  # pixels between panels
@@ -54,7 +61,7 @@ def _order_traces(xs, order, ad, symbolic, finite_differences) -> tuple[list[dic
         rows.append(ad[order])
     if symbolic is not None and order < len(symbolic):
         add("symbolic", xs, symbolic[order], mode="lines",
-            line={"color": colour, "width": 2, "dash": "dash"})  # fmt: skip
+            line={"color": colour, "width": 2, "dash": METHOD_DASHES["symbolic"]})  # fmt: skip
         rows.append(symbolic[order])
     if finite_differences and order in finite_differences:
         values = finite_differences[order]
@@ -223,7 +230,7 @@ def error_figure(
             error = np.maximum(absolute_difference(finite_differences[order], reference), floor)
             traces.append(
                 _scatter(order, f"|FD − {label}|", first, x=xs, y=masked(error), mode="lines",
-                         line={"color": colour, "dash": "dot"})
+                         line={"color": colour, "dash": METHOD_DASHES["finite differences"]})
             )  # fmt: skip
     yaxis = {"title": {"text": "absolute difference"}, "type": "log", "exponentformat": "power"}
     return figure_from_traces(

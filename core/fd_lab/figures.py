@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from core.fd_lab.error_curves import StepSweep
 from core.fd_lab.stencil_view import StencilView
-from core.plotting import figure_from_traces
+from core.plotting import LINE_DASHES, figure_from_traces
 
 FORMULA_COLOURS = {
     "forward": "#E69F00",
@@ -19,6 +19,18 @@ FORMULA_COLOURS = {
     "richardson": "#D55E00",
     "complex": "#1F1F1F",
 }
+# A dash per formula as well as a colour (forward's orange and Richardson's vermillion are
+# close for some readers); the central difference, the reference, is solid, and dotted
+# lines are the models.
+FORMULA_DASHES = dict(
+    zip(
+        ("central", "forward", "central4", "backward", "central6", "richardson"),
+        LINE_DASHES,
+        strict=True,
+    ),
+    central8="12px,4px",
+    complex="2px,2px,8px,2px",
+)
 X_RANGE = (-16.2, 0.2)  # log10 of the h axis: the sweep runs from 1e-16 to 1
 FLOOR = 1e-20  # exact agreement drawn at the bottom of the log axis, not at log(0)
 
@@ -41,7 +53,8 @@ def error_figure(sweep: StepSweep, reference: str = "central") -> go.Figure:
         colour = FORMULA_COLOURS[curve.key]
         traces.append(
             {"type": "scatter", "x": sweep.steps, "y": _finite(np.maximum(curve.error, FLOOR)),
-             "name": curve.label, "mode": "lines", "line": {"color": colour, "width": 2.5},
+             "name": curve.label, "mode": "lines",
+             "line": {"color": colour, "width": 2.5, "dash": FORMULA_DASHES[curve.key]},
              "legendgroup": curve.key}
         )  # fmt: skip
         if curve.truncation is not None:
@@ -65,17 +78,20 @@ def error_figure(sweep: StepSweep, reference: str = "central") -> go.Figure:
         # Positions as fractions of the plot width ("paper"), which mean the same on
         # every Plotly version, unlike shape coordinates on a log axis.
         middle = (np.log10(boundary) - X_RANGE[0]) / (X_RANGE[1] - X_RANGE[0])
-        for x0, x1, colour, text in (
-            (0.0, middle, "rgba(213, 94, 0, 0.07)", "round-off dominates"),
-            (middle, 1.0, "rgba(0, 114, 178, 0.07)", "truncation dominates"),
+        # Each label hugs the boundary from its own side, so that on a narrow screen (a
+        # phone) the two never run into each other.
+        for x0, x1, colour, text, side in (
+            (0.0, middle, "rgba(213, 94, 0, 0.07)", "round-off dominates", "right"),
+            (middle, 1.0, "rgba(0, 114, 178, 0.07)", "truncation dominates", "left"),
         ):
             shapes.append(
                 {"type": "rect", "xref": "paper", "yref": "paper", "x0": x0, "x1": x1,
                  "y0": 0, "y1": 1, "fillcolor": colour, "line": {"width": 0}, "layer": "below"}
             )  # fmt: skip
             annotations.append(
-                {"x": (x0 + x1) / 2, "y": 1.0, "xref": "paper", "yref": "paper", "text": text,
-                 "showarrow": False, "yanchor": "bottom", "font": {"size": 12, "color": "#555"}}
+                {"x": middle, "y": 1.0, "xref": "paper", "yref": "paper", "text": text,
+                 "xanchor": side, "xshift": -4 if side == "right" else 4, "showarrow": False,
+                 "yanchor": "bottom", "font": {"size": 12, "color": "#555"}}
             )  # fmt: skip
     measured = np.concatenate([c.error[np.isfinite(c.error) & (c.error > 0)] for c in sweep.curves])
     y_range = None
@@ -107,14 +123,14 @@ def stencil_figure(view: StencilView, order: int) -> go.Figure:
     ]  # fmt: skip
     if order == 1:
         x0 = float(np.mean([view.xs[0], view.xs[-1]]))
-        for slope, name, colour in (
-            (view.estimate, "line with the estimated slope", "#D55E00"),
-            (view.exact, "tangent (exact slope)", "#009E73"),
+        for slope, name, colour, dash in (
+            (view.estimate, "line with the estimated slope", "#D55E00", "dot"),
+            (view.exact, "tangent (exact slope)", "#000000", "dashdot"),
         ):
             line = view.value_at_x0 + slope * (view.xs - x0)
             traces.append(
                 {"type": "scatter", "x": view.xs, "y": _finite(line), "name": name,
-                 "mode": "lines", "line": {"color": colour, "width": 1.5, "dash": "dot"}}
+                 "mode": "lines", "line": {"color": colour, "width": 1.5, "dash": dash}}
             )  # fmt: skip
     finite = view.f[np.isfinite(view.f)]
     y_range = None

@@ -18,18 +18,20 @@ def kink_figure(parsed: ParsedExpression, report: KinkReport, width: float = 1.0
         f = np.asarray(parsed.numpy({parsed.variables[0]: xs}), dtype=np.float64) * np.ones_like(xs)
     traces = [
         {"type": "scatter", "x": xs, "y": masked(f), "name": "f", "mode": "lines",
-         "line": {"color": "#0072B2", "width": 3}},
+         "line": {"color": "#1F1F1F", "width": 3}},
     ]  # fmt: skip
     base = report.value if np.isfinite(report.value) else np.nan
-    for side, slope, colour, span in (
-        ("left slope", report.left, "#D55E00", np.linspace(x0 - width / 2, x0, 20)),
-        ("right slope", report.right, "#009E73", np.linspace(x0, x0 + width / 2, 20)),
+    # Vermillion against blue, dashed against dash-dotted: the two sides differ by more than a
+    # red-green contrast some readers cannot see.
+    for side, slope, colour, dash, span in (
+        ("left slope", report.left, "#D55E00", "dash", np.linspace(x0 - width / 2, x0, 20)),
+        ("right slope", report.right, "#0072B2", "dashdot", np.linspace(x0, x0 + width / 2, 20)),
     ):
         if np.isfinite(slope) and np.isfinite(base):
             traces.append(
                 {"type": "scatter", "x": span, "y": base + slope * (span - x0),
                  "name": f"{side} {slope:.3g}", "mode": "lines",
-                 "line": {"color": colour, "width": 2, "dash": "dash"}}
+                 "line": {"color": colour, "width": 2.5, "dash": dash}}
             )  # fmt: skip
     return figure_from_traces(
         traces, xaxis_title="x", yaxis_title="f(x)", height=380,
@@ -48,7 +50,7 @@ def where_trap_figure(trap: WhereTrap) -> go.Figure:
          "line": {"color": "#D55E00", "width": 3}},
         {"type": "scatter", "x": trap.xs, "y": masked(trap.fixed_reverse),
          "name": "grad of the double-where form", "mode": "lines",
-         "line": {"color": "#009E73", "width": 2, "dash": "dash"}},
+         "line": {"color": "#0072B2", "width": 2, "dash": "dash"}},
         {"type": "scatter", "x": trap.xs[zero], "y": [0.0] * len(zero), "mode": "markers+text",
          "name": "nan at x = 0 (naive)", "text": ["nan here"], "textposition": "top center",
          "marker": {"color": "#D55E00", "size": 12, "symbol": "x"}},

@@ -32,7 +32,7 @@ def program_figure(
             exact = exact_derivative(xs)
         traces.append(
             {"type": "scatter", "x": xs, "y": masked(exact), "name": "f′ exact",
-             "mode": "lines", "line": {"color": "#009E73", "width": 2, "dash": "dash"}}
+             "mode": "lines", "line": {"color": "#000000", "width": 2, "dash": "dash"}}
         )  # fmt: skip
     return figure_from_traces(
         traces, xaxis_title="x", yaxis_title="value", height=420,

@@ -18,6 +18,9 @@ CLOSED_FORM_COLOUR = "#009E73"
 FIXED_COLOUR = "#D55E00"
 BB_COLOUR = "#0072B2"
 CLASS_COLOURS = ("#E69F00", "#56B4E9")
+CLASS_SYMBOLS = ("circle", "diamond")  # the classes differ by shape, not by colour alone
+# Each descent keeps one line style on every plot, so it is told apart without colour.
+DASHES = {FIXED_COLOUR: "dash", BB_COLOUR: "dashdot"}
 FLOOR = 1e-17  # an excess loss of exactly 0 would be log(0): it is drawn here instead
 MARKED_ITERATIONS = 60  # a loss history shorter than this marks every iteration
 _LAYOUT = {
@@ -51,8 +54,8 @@ def _excess_loss_figure(
     """
     traces = [
         _line(np.arange(len(losses)), np.maximum(np.asarray(losses) - best, FLOOR), name,
-              colour, mode="lines+markers" if markers and len(losses) < MARKED_ITERATIONS
-              else "lines")
+              colour, DASHES.get(colour, "solid"),
+              mode="lines+markers" if markers and len(losses) < MARKED_ITERATIONS else "lines")
         for name, losses, best, colour in curves
     ]  # fmt: skip
     return figure_from_traces(
@@ -105,7 +108,7 @@ def loss_path_figure(fits: LinearFits, grid: LossGrid) -> go.Figure:
     for name, result, colour in (("fixed step", fits.fixed, FIXED_COLOUR),
                                  ("Barzilai–Borwein", fits.bb, BB_COLOUR)):  # fmt: skip
         path = result.path
-        traces.append(_line(path[:, 0], path[:, 1], name, colour, mode="lines+markers"))
+        traces.append(_line(path[:, 0], path[:, 1], name, colour, DASHES[colour], "lines+markers"))
         traces[-1]["marker"] = {"color": colour, "size": 4}
     traces.append(_points([fits.closed_form[0]], [fits.closed_form[1]], "closed form",
                           CLOSED_FORM_COLOUR, size=16, symbol="star"))  # fmt: skip
@@ -165,14 +168,17 @@ def logistic_figure(comparison: LogisticComparison, iteration: int, method: str 
     fit, data = fits[method], comparison.data
     traces = [
         _points(data.points[data.labels == label, 0], data.points[data.labels == label, 1],
-                f"class {int(label)}", CLASS_COLOURS[int(label)], line={"width": 0.5})
+                f"class {int(label)}", CLASS_COLOURS[int(label)], line={"width": 0.5},
+                symbol=CLASS_SYMBOLS[int(label)])
         for label in (0.0, 1.0)
     ]  # fmt: skip
     bfgs = decision_boundary(comparison.bfgs.weights, fit.box)
     traces.append(_line(bfgs.x, bfgs.y, "BFGS (SciPy), final", CLOSED_FORM_COLOUR, "dot"))
     shown = min(max(int(iteration), 0), fit.iterations)
     boundary = fit.boundary_at(shown)
-    traces.append(_line(boundary.x, boundary.y, f"{method}, iteration {shown}", BB_COLOUR))
+    traces.append(
+        _line(boundary.x, boundary.y, f"{method}, iteration {shown}", BB_COLOUR, DASHES[BB_COLOUR])
+    )
     return figure_from_traces(
         traces, xaxis={"title": {"text": "p₁"}, "range": list(fit.box[:2])}, yaxis_title="p₂",
         title={"text": f"Decision boundary σ(z) = ½ — {method}, iteration {shown}"},

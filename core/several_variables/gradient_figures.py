@@ -24,7 +24,7 @@ from core.several_variables.fields import GradientField
 # Okabe-Ito colours, safe for colour-blind readers, one role each.
 FIELD_COLOUR = "rgba(0, 114, 178, 0.6)"  # blue, translucent: the field is background
 GRADIENT_COLOUR = "#D55E00"  # vermillion
-DIRECTION_COLOUR = "#009E73"  # bluish green
+DIRECTION_COLOUR = "#000000"  # black and dashed: told from ∇f by more than red against green
 POINT_COLOUR = "#000000"
 PLANE_COLOUR = "#E69F00"  # orange
 SURFACE_COLOURS = [[0.0, "#3B4E66"], [0.5, "#8A9BB0"], [1.0, "#E3E8EE"]]  # muted slate
@@ -102,7 +102,7 @@ def gradient_figure(
         u = _unit_2d(direction)
         traces.append(
             _bold_arrow(p, u, span, "direction u", DIRECTION_COLOUR,
-                        f"u = ({u[0]:.3f}, {u[1]:.3f})")
+                        f"u = ({u[0]:.3f}, {u[1]:.3f})", dash="dash")
         )  # fmt: skip
     traces.append(
         {"type": "scatter", "x": p[:1], "y": p[1:2], "mode": "markers", "name": "p",
@@ -244,7 +244,7 @@ def _field_trace(field: GradientField) -> dict:
     }  # fmt: skip
 
 
-def _bold_arrow(p, vector, span: float, name: str, colour: str, hover: str) -> dict:
+def _bold_arrow(p, vector, span: float, name: str, colour: str, hover: str, dash="solid") -> dict:
     x, y = np.empty(0), np.empty(0)
     length = float(np.hypot(*vector)) if np.isfinite(vector).all() else 0.0
     if length > 0:
@@ -252,7 +252,8 @@ def _bold_arrow(p, vector, span: float, name: str, colour: str, hover: str) -> d
         x, y = _arrows(p[:1], p[1:2], step[:1], step[1:2])
     return {
         "type": "scatter", "x": x, "y": y, "mode": "lines", "name": name,
-        "line": {"color": colour, "width": 3.5}, "hovertemplate": f"{hover}<extra></extra>",
+        "line": {"color": colour, "width": 3.5, "dash": dash},
+        "hovertemplate": f"{hover}<extra></extra>",
     }  # fmt: skip
 
 

@@ -25,11 +25,14 @@ import numpy as np
 from core.engines.autodiff import MAX_ORDER, ad_derivatives, resolve_parameters
 from core.engines.symbolic import run_in_worker, symbolic_derivatives
 from core.errors import BudgetExceeded, ExpressionError
+from core.explorer.derivatives import GRID_SIZE
 from core.language.expression import ParsedExpression, parse_expression
 from core.language.text_input import normalise
 from core.language.tokens import tokenize
 from core.teaching import equality
 from core.teaching.answer_hints import Numbers, hint, label
+
+WARMED_SIZE = GRID_SIZE + 1  # the shape start-up runs JAX's primitives on (ui.cached.warm_up)
 
 PARAMETER_TRIALS = 2  # extra random parameter values: an answer right only for a = 1 fails
 
@@ -95,7 +98,7 @@ def check_answer(
     typed = parse_expression(answer, parsed.variables)
     _reject_new_parameters(parsed, typed, answer)
     xs = equality.sample_points()
-    rows = _ad_rows(parsed, xs, order, values)
+    rows = ad_rows(parsed, xs, min(order + 1, MAX_ORDER), values)
     answer_values = _answer_values(typed, xs, values)
     numbers = Numbers(
         order=order,
@@ -130,12 +133,17 @@ def _reject_new_parameters(parsed: ParsedExpression, typed: ParsedExpression, te
     )
 
 
-def _ad_rows(parsed: ParsedExpression, xs, order: int, values) -> np.ndarray:
-    """f, f′, ..., f^(order + 1) by AD (one beyond, to spot a wrong order), nan off f's domain.
+def ad_rows(parsed: ParsedExpression, xs, order: int, values) -> np.ndarray:
+    """f, f′, ..., f^(order) by AD at `xs`, nan off f's domain.
 
     Outside f's domain AD can still give finite derivatives (log(u)′ = u′/u for u < 0).
+    Fewer points than WARMED_SIZE are padded to it: eager JAX compiles each primitive anew
+    for each shape (0.5-2 s for a new expression here), and start-up compiled them for
+    this one; a thousand points more cost about a millisecond.
     """
-    rows = ad_derivatives(parsed, xs, min(order + 1, MAX_ORDER), values)
+    count = len(xs)
+    padded = np.concatenate([xs, np.full(max(WARMED_SIZE - count, 0), xs[0])])
+    rows = ad_derivatives(parsed, padded, order, values)[:, :count]
     return np.where(np.isfinite(rows[0]), rows, np.nan)
 
 
@@ -151,7 +159,7 @@ def _other_parameters(parsed: ParsedExpression, typed: ParsedExpression, xs, ord
     rng = np.random.default_rng(equality.SEED)
     for _ in range(PARAMETER_TRIALS if parsed.parameters else 0):
         values = {name: float(rng.uniform(0.5, 2.5)) for name in parsed.parameters}
-        expected = _ad_rows(parsed, xs, order, values)[order]
+        expected = ad_rows(parsed, xs, min(order + 1, MAX_ORDER), values)[order]
         comparison = equality.compare_values(expected, _answer_values(typed, xs, values), xs)
         if comparison.decided and not comparison.agree:
             return values, comparison

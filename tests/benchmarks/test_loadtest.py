@@ -435,3 +435,29 @@ def test_beyond_grad_moves_stay_on_each_widget_grid_and_in_bounds():
             else:
                 assert abs(value - current) <= 1.0 + 1e-9, (knob.key, value)
             current = moved
+
+
+def test_text_and_button_knobs_move_to_another_text_and_press():
+    """A text knob never stays on its text (nor a select slider's `[text]`); a button is
+    pressed; the page's button state is a trigger, sent once."""
+    import random
+
+    from streamlit.proto.Button_pb2 import Button
+
+    from benchmarks.loadtest.page import widget_state
+    from benchmarks.loadtest.sectioned import Knob, knob_value
+    from benchmarks.loadtest.teaching import TEACHING
+
+    rng = random.Random(5)
+    texts = next(s.knob for s in TEACHING.sections if s.code == "steps")
+    current = texts.texts[0]
+    for _ in range(50):
+        moved = knob_value(texts, current, rng)
+        assert moved in texts.texts
+        assert moved != current
+        current = moved
+    listed = knob_value(Knob("k", "k", texts=("a", "b")), ["a"], rng)
+    assert listed == ["b"]
+    assert knob_value(Knob("go", "go", button=True), None, rng) is True
+    assert widget_state("id-go", "button", Button(id="id-go"), True).trigger_value
+    assert not widget_state("id-go", "button", Button(id="id-go"), False).trigger_value

@@ -133,7 +133,7 @@ def test_every_method_formula_and_panel_is_whole_on_screen(page: Page, app_url, 
     _open(page, app_url)
     expect(page.locator(".katex-display")).to_have_count(5, timeout=LOAD_TIMEOUT)
     _settle(page)
-    methods = page.get_by_test_id("stButtonGroup")
+    methods = page.get_by_test_id("stMainBlockContainer").get_by_test_id("stButtonGroup")
     box = methods.bounding_box()
     for name in ("AD (JAX)", "Symbolic (SymPy)", "Finite differences"):
         pill = methods.get_by_role("button", name=name)

@@ -45,7 +45,7 @@ def test_default_view_has_charts_latex_and_device(app):
 
 
 def test_every_method_is_a_whole_readable_option(app):
-    (methods,) = app.pills
+    methods = app.pills(key="explorer_methods")
     assert methods.options == ["AD (JAX)", "Symbolic (SymPy)", "Finite differences"]
     assert methods.value == methods.options
 

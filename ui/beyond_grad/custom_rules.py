@@ -10,7 +10,7 @@ import streamlit as st
 from core.beyond_grad.code_view import custom_jvp_code, softplus_code
 from core.beyond_grad.rule_figures import softplus_figure
 from ui import beyond_grad_cached as cached
-from ui import url_state
+from ui import charts, url_state
 from ui.widgets import code_behind, number
 
 P = "bg_c_"
@@ -61,7 +61,7 @@ def render() -> None:
     )
     dtype = st.radio("Precision", DTYPES, key=f"{P}dtype", horizontal=True)
     comparison = cached.softplus(dtype)
-    st.plotly_chart(softplus_figure(comparison), key=f"{P}softplus")
+    charts.show(softplus_figure(comparison), key=f"{P}softplus")
     st.caption(
         f"In {dtype}, the naive gradient is nan from x ≈ {comparison.breaks_at:.4g} on "
         "(where eˣ overflows); the custom rule's gradient equals the sigmoid everywhere."

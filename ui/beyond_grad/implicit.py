@@ -10,7 +10,7 @@ from core.beyond_grad.code_typed import implicit_code
 from core.beyond_grad.code_view import inverse_code
 from core.beyond_grad.figures import root_figure
 from ui import beyond_grad_cached as cached
-from ui import url_state
+from ui import charts, url_state
 from ui.several_variables.inputs import scalar_function
 from ui.widgets import code_behind, matrix_table, number
 
@@ -86,7 +86,8 @@ def _root(report, curve) -> None:
             ]
         ).set_index("")
     )
-    right.plotly_chart(root_figure(curve, report), key=f"{P}root")
+    with right:
+        charts.show(root_figure(curve, report), key=f"{P}root")
     st.caption(
         "For the lecture's F = a x³ − x − 2 at a = 2 this is −0.2213991627 in float64; the "
         "lecture's float32 printout reads −0.22139914."

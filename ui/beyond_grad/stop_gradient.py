@@ -8,7 +8,7 @@ import streamlit as st
 from core.beyond_grad.code_view import stop_gradient_code
 from core.beyond_grad.rule_figures import td_figure
 from ui import beyond_grad_cached as cached
-from ui import url_state
+from ui import charts, url_state
 from ui.widgets import code_behind, number
 
 P = "bg_s_"
@@ -53,7 +53,8 @@ def render() -> None:
             "With stop_gradient only v(s_prev) is differentiated: −δ·s_prev. Without it "
             "the target moves too, and the update is δ·(s − s_prev)."
         )
-    right.plotly_chart(td_figure(update), key=f"{P}figure")
+    with right:
+        charts.show(td_figure(update), key=f"{P}figure")
     code_behind(
         ("JAX: the TD(0) update with stop_gradient", stop_gradient_code(theta, S_PREV, r, S))
     )

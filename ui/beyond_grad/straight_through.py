@@ -8,7 +8,7 @@ import streamlit as st
 from core.beyond_grad.code_view import straight_through_code
 from core.beyond_grad.rule_figures import rounding_figure
 from ui import beyond_grad_cached as cached
-from ui import url_state
+from ui import charts, url_state
 from ui.widgets import code_behind, number
 
 P = "bg_t_"
@@ -50,7 +50,7 @@ def render() -> None:
             ]
         ).set_index("")
     )  # fmt: skip
-    st.plotly_chart(rounding_figure(cached.rounding()), key=f"{P}rounding")
+    charts.show(rounding_figure(cached.rounding()), key=f"{P}rounding")
     st.caption(
         "The same in one dimension: round(x) is a staircase whose true derivative is 0 "
         "(undefined at the jumps); the straight-through estimator pretends it is 1."

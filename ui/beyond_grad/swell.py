@@ -9,7 +9,7 @@ from core.beyond_grad.code_typed import swell_code
 from core.beyond_grad.figures import swell_figure
 from core.beyond_grad.swell import DEFAULT_FUNCTION
 from ui import beyond_grad_cached as cached
-from ui import symbolic_jobs, url_state
+from ui import charts, symbolic_jobs, url_state
 from ui.several_variables.inputs import scalar_function
 from ui.widgets import code_behind
 
@@ -44,7 +44,7 @@ def render() -> None:
     swell = job.value()
     if swell.message:
         st.info(swell.message, icon=":material/hourglass_disabled:")
-    st.plotly_chart(swell_figure(swell), key=f"{P}figure")
+    charts.show(swell_figure(swell), key=f"{P}figure")
     st.table(
         pd.DataFrame(
             [

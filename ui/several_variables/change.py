@@ -11,10 +11,10 @@ from core.plotting import for_screen
 from core.several_variables.change_figures import change_figure
 from core.several_variables.code_hessians_and_areas import change_of_variables_code
 from core.several_variables.maps import POLAR, VARIABLES
+from ui import charts, url_state
 from ui import several_variables_cached as cached
-from ui import url_state
-from ui.several_variables.inputs import example_picker, vector_function
-from ui.widgets import code_behind, number
+from ui.several_variables.inputs import vector_function
+from ui.widgets import code_behind, example_picker, number
 
 P = "sv_c_"
 EXAMPLES = {
@@ -71,7 +71,7 @@ def render() -> None:
         names |= {"u_title": "u = ρ", "v_title": "v = θ", "uv_title": "(u, v) = (ρ, θ)",
                  "u_name": "ρ", "v_name": "θ"}  # fmt: skip
     figure = change_figure(view["image"], view["determinants"], **names)
-    st.plotly_chart(for_screen(figure), key=f"{P}figure")
+    charts.show(for_screen(figure), key=f"{P}figure")
     st.caption(
         "Left: the (u, v) box and its grid. Right: its image under T. Each small cell of "
         "area du dv becomes a curved cell of area |det J| du dv: for polar coordinates "

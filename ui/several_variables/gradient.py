@@ -14,16 +14,15 @@ from core.several_variables.gradient_figures import (
     gradient_figure,
     tangent_plane_figure,
 )
+from ui import charts, symbolic_jobs, url_state
 from ui import several_variables_cached as cached
-from ui import symbolic_jobs, url_state
 from ui.several_variables.inputs import (
     XY,
-    example_picker,
     point_from_click,
     point_inputs,
     scalar_function,
 )
-from ui.widgets import code_behind, difference, number
+from ui.widgets import code_behind, difference, example_picker, number
 
 P = "sv_g_"
 EXAMPLES = {
@@ -73,7 +72,7 @@ def render() -> None:
         partials = cached.partials_at(parsed.text, XY, point)
     except ValueError as error:  # f undefined at the point: the contours still show
         st.error(str(error), icon=":material/error:")
-        st.plotly_chart(
+        charts.show(
             for_screen(gradient_figure(field, point, np.full(2, np.nan))), key=f"{P}contour",
             on_select=_move, selection_mode="points",
         )  # fmt: skip
@@ -81,20 +80,24 @@ def render() -> None:
     unit = direction_from_angle(angle)
     directional = cached.directional_derivative(parsed.text, point, tuple(unit))
     job = cached.symbolic_partials_job(parsed, point)
-    symbolic = job.value() if job.done else None
+    drawn = job.done  # read once: a job done later is polled, not lost
+    symbolic = job.value() if drawn else None
 
     left, right = st.columns([1, 1])
-    left.plotly_chart(
-        for_screen(gradient_figure(field, point, partials.ad, unit)), key=f"{P}contour",
-        on_select=_move, selection_mode="points",
-    )  # fmt: skip
+    with left:
+        charts.show(
+            for_screen(gradient_figure(field, point, partials.ad, unit)), key=f"{P}contour",
+            on_select=_move, selection_mode="points",
+        )  # fmt: skip
     if view == VIEWS["plane"]:
         plane = cached.tangent_plane(parsed.text, point, box, box)
-        right.plotly_chart(tangent_plane_figure(plane), key=f"{P}plane")  # 3-D: float32 already
+        with right:  # 3-D: float32 already
+            charts.show(tangent_plane_figure(plane), key=f"{P}plane")
     else:
         t, values = cached.directional_slice(parsed.text, point, tuple(unit), float(half))
         figure = directional_slice_figure(t, values, partials.value, directional.by_gradient)
-        right.plotly_chart(for_screen(figure), key=f"{P}slice")
+        with right:
+            charts.show(for_screen(figure), key=f"{P}slice")
     st.caption(
         "Arrows: ∇f, which points uphill, across the contours, and is longest where f is "
         "steepest. Click the contour plot to move the point."
@@ -108,7 +111,7 @@ def render() -> None:
             rf"\frac{{\partial f}}{{\partial x}} = {symbolic.gradient_latex[0]}, \qquad "
             rf"\frac{{\partial f}}{{\partial y}} = {symbolic.gradient_latex[1]}"
         )
-    symbolic_jobs.when_pending([job] if not job.done else [])
+    symbolic_jobs.when_pending([] if drawn else [job])
     code_behind(("JAX: value_and_grad, a JVP, and a central-difference check",
                  gradient_code(parsed, point, direction=tuple(unit))))  # fmt: skip
 

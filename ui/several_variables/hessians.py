@@ -9,16 +9,15 @@ import streamlit as st
 from core.plotting import for_screen
 from core.several_variables.code_hessians_and_areas import hessian_code
 from core.several_variables.gradient_figures import gradient_figure
+from ui import charts, symbolic_jobs, url_state
 from ui import several_variables_cached as cached
-from ui import symbolic_jobs, url_state
 from ui.several_variables.inputs import (
     XY,
-    example_picker,
     point_from_click,
     point_inputs,
     scalar_function,
 )
-from ui.widgets import code_behind, matrix_table, number
+from ui.widgets import code_behind, example_picker, matrix_table, number
 
 P = "sv_h_"
 EXAMPLES = {
@@ -70,10 +69,11 @@ def render() -> None:
     gradient = (
         np.full(2, np.nan) if report is None else cached.partials_at(parsed.text, XY, point).ad
     )
-    left.plotly_chart(
-        for_screen(gradient_figure(field, point, gradient, marks=marks)), key=f"{P}contour",
-        on_select=_move, selection_mode="points",
-    )  # fmt: skip
+    with left:
+        charts.show(
+            for_screen(gradient_figure(field, point, gradient, marks=marks)), key=f"{P}contour",
+            on_select=_move, selection_mode="points",
+        )  # fmt: skip
     left.caption("Click the plot to move the point p. Marks: stationary points, by kind.")
     if report is not None:
         with right:
@@ -85,7 +85,8 @@ def render() -> None:
 
 def _hessian_at(parsed, point: tuple, report) -> None:
     job = cached.symbolic_partials_job(parsed, point, second=True)
-    exact = job.value() if job.done else None
+    drawn = job.done  # read once: a job done later is polled, not lost
+    exact = job.value() if drawn else None
     names = ["∂/∂x", "∂/∂y"]
     st.markdown(f"**Hessian at p = ({point[0]:.4g}, {point[1]:.4g})** — by AD, jacfwd(jacrev(f))")
     matrix_table(report.hessian, [f"∂f{n[1:]}" for n in names], names)
@@ -96,7 +97,7 @@ def _hessian_at(parsed, point: tuple, report) -> None:
     eigenvalues = ", ".join(number(v, ".6g") for v in report.eigenvalues)
     st.markdown(f"Eigenvalues: **{eigenvalues}** — {report.kind}")
     st.info(report.sentence, icon=":material/lightbulb:")
-    symbolic_jobs.when_pending([job] if not job.done else [])
+    symbolic_jobs.when_pending([] if drawn else [job])
 
 
 def _stationary_table(search) -> None:

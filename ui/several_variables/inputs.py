@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -94,20 +94,6 @@ def _only(parsed, variables: Sequence[str]) -> bool:
         icon=":material/error:",
     )
     return False
-
-
-def example_picker(column, examples: Mapping[str, str], prefix: str) -> None:
-    """A selectbox of examples (text -> what it shows) that types the chosen one into the
-    section's f (the text input keyed prefix + "f")."""
-    column.selectbox(
-        "Examples", list(examples), index=None, placeholder="Choose an example…",
-        key=f"{prefix}example", on_change=_use_example, args=(prefix,),
-        format_func=lambda text: f"{text}  —  {examples[text]}",
-    )  # fmt: skip
-
-
-def _use_example(prefix: str) -> None:
-    st.session_state[f"{prefix}f"] = st.session_state[f"{prefix}example"]
 
 
 def point_inputs(columns, prefix: str, names: Sequence[str] = XY) -> tuple[float, ...]:

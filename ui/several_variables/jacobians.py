@@ -9,8 +9,8 @@ import streamlit as st
 from core.several_variables.code_view import jacobian_code
 from ui import several_variables_cached as cached
 from ui import symbolic_jobs, url_state
-from ui.several_variables.inputs import XY, example_picker, point_inputs, vector_function
-from ui.widgets import code_behind, matrix_table
+from ui.several_variables.inputs import XY, point_inputs, vector_function
+from ui.widgets import code_behind, example_picker, matrix_table
 
 P = "sv_j_"
 EXAMPLES = {
@@ -39,7 +39,8 @@ def render() -> None:
         return
     forward, reverse = cached.jacobians(vector.text, point)
     job = cached.symbolic_jacobian_job(vector, point)
-    exact = job.value() if job.done else None
+    drawn = job.done  # read once: a job done later is polled, not lost
+    exact = job.value() if drawn else None
     st.latex(rf"f(x, y) = {vector.latex}")
     rows = [f"∂f{_sub(i + 1)}" for i in range(len(vector))]
     columns = ["/∂x", "/∂y"]
@@ -54,7 +55,7 @@ def render() -> None:
         st.markdown("**exact** (SymPy)")
         matrix_table(None if exact is None else exact.values, rows, columns)
     _agreement(forward, reverse, exact)
-    symbolic_jobs.when_pending([job] if not job.done else [])
+    symbolic_jobs.when_pending([] if drawn else [job])
     _why_both(vector)
     code_behind(("JAX: jacfwd and jacrev, and the sweeps each needs",
                  jacobian_code(vector, point)))  # fmt: skip

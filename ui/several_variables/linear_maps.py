@@ -9,8 +9,8 @@ import streamlit as st
 from core.plotting import for_screen
 from core.several_variables.code_view import jvp_vjp_code
 from core.several_variables.linear_map_figures import push_pull_figure
+from ui import charts, url_state
 from ui import several_variables_cached as cached
-from ui import url_state
 from ui.several_variables.inputs import XY, point_inputs, vector_function
 from ui.widgets import code_behind, number
 
@@ -58,7 +58,7 @@ def render() -> None:
     result = cached.push_and_pull(vector.text, point, tangent, cotangent)
     circle = cached.circle_image(vector.text, point, float(radius))
     st.latex(rf"f(x, y) = {vector.latex}")
-    st.plotly_chart(for_screen(push_pull_figure(result, circle)), key=f"{P}figure")
+    charts.show(for_screen(push_pull_figure(result, circle)), key=f"{P}figure")
     st.caption(
         f"Left, the input plane: a circle of radius r = {radius:g} around p, the tangent v "
         "at p and the pulled-back covector uᵀJ. Right, the output plane: the circle's image "

@@ -41,7 +41,8 @@ def render() -> None:
         st.error(str(error), icon=":material/error:")
         return
     job = cached.symbolic_partials_job(parsed, point)
-    exact = job.value() if job.done else None
+    drawn = job.done  # read once: a job done later is polled, not lost
+    exact = job.value() if drawn else None
     st.markdown(f"f{point} = **{number(partials.value)}**")
     rows = []
     for i, name in enumerate(XYZ):
@@ -57,7 +58,7 @@ def render() -> None:
     st.table(pd.DataFrame(rows).set_index(""))
     if exact is not None and exact.message:
         st.info(exact.message, icon=":material/hourglass_disabled:")
-    symbolic_jobs.when_pending([job] if not job.done else [])
+    symbolic_jobs.when_pending([] if drawn else [job])
     jax_source, torch_source = three_variables_code(parsed, point)
     code_behind(
         ("JAX: jax.grad with argnums=(0, 1, 2)", jax_source),

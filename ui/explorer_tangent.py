@@ -1,0 +1,238 @@
+"""The Explorer's "Tangent and secant" and "Taylor polynomial" sections, under its charts.
+
+Each is an expander that computes only while open; inside, a fragment, so that moving
+h or the degree reruns the section, not the page. x0 is the Explorer's own (its
+number box); a click on either section's chart moves it there.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.explorer.tangent_figures import (
+    SUBSCRIPTS,
+    secant_slope_figure,
+    tangent_figure,
+    taylor_figure,
+)
+from core.explorer.tangents import MAX_DEGREE, polynomial_latex
+from ui import charts, url_state
+from ui import explorer_tangent_cached as cached
+from ui.widgets import number
+
+P = "explorer_"
+X0 = f"{P}x0"  # the Explorer's x0 box
+TANGENT_OPEN, TAYLOR_OPEN = f"{P}tangent_open", f"{P}taylor_open"
+STEP, DEGREE, TOLERANCE = f"{P}secant_h", f"{P}taylor_degree", f"{P}taylor_tol"
+MOVED = f"{P}tangent_moved"  # a click asked for a new x0: the whole page reruns
+# h from 2 down to 1e-4 in 1-2-5 steps: "Shrink h" halves it (or 0.5 -> 0.2 -> 0.1).
+STEPS = (*(float(f"{m}e{e}") for e in range(-4, 0) for m in (1, 2, 5)), 1.0, 2.0)
+START_STEP = 1.0
+TOLERANCES = (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8)
+TABLE_ROWS = 8  # the Shrink h table: the last steps taken
+SCREEN_POINTS = 400
+
+DEFAULTS = {
+    TANGENT_OPEN: False,
+    TAYLOR_OPEN: False,
+    STEP: START_STEP,
+    DEGREE: 4,
+    TOLERANCE: 1e-3,
+}
+FIELDS = [
+    url_state.Field("tan", TANGENT_OPEN, url_state.switch, url_state.write_switch),
+    url_state.Field("taylor", TAYLOR_OPEN, url_state.switch, url_state.write_switch),
+    url_state.Field("sec_h", STEP, url_state.number_in(STEPS), url_state.write_number),
+    url_state.Field("deg", DEGREE, url_state.integer_between(1, MAX_DEGREE)),
+    url_state.Field("tol", TOLERANCE, url_state.number_in(TOLERANCES), url_state.write_number),
+]
+
+
+def short(value: float) -> str:
+    """A step or tolerance as people write it: 0.5, 0.01, 5e-3, 1e-4."""
+    if value >= 0.01:
+        return f"{value:g}"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def render(parsed, x_range: tuple[float, float], x0: float, params: dict) -> None:
+    """Both sections, each computed only while its expander is open."""
+    items = tuple(sorted((name, float(value)) for name, value in params.items()))
+    x_range = (float(x_range[0]), float(x_range[1]))
+    tangent = st.expander(
+        "Tangent and secant at x₀: the derivative as a limit", key=TANGENT_OPEN,
+        on_change="rerun", icon=":material/show_chart:",
+    )  # fmt: skip
+    if tangent.open:
+        with tangent:
+            _tangent_section(parsed.text, x_range, float(x0), items)
+    taylor = st.expander(
+        "Taylor polynomial at x₀, and where it is accurate", key=TAYLOR_OPEN,
+        on_change="rerun", icon=":material/functions:",
+    )  # fmt: skip
+    if taylor.open:
+        with taylor:
+            _taylor_section(parsed.text, x_range, float(x0), items)
+
+
+@st.fragment
+def _tangent_section(text: str, x_range: tuple, x0: float, params: tuple) -> None:
+    _follow_click()
+    c1, c2, c3 = st.columns([4, 1, 1], vertical_alignment="bottom")
+    h = c1.select_slider("Secant step h", STEPS, key=STEP, format_func=short)
+    smallest = STEPS.index(h) == 0
+    c2.button("Shrink h", key=f"{P}shrink_h", icon=":material/compress:", on_click=_shrink,
+              disabled=smallest, help="One step smaller: h → h/2 (or 0.5 → 0.2)")  # fmt: skip
+    c3.button("Reset h", key=f"{P}reset_h", icon=":material/replay:", on_click=_reset)
+    _save_url()
+    try:
+        view = cached.secant(text, x0, float(h), params)
+    except ValueError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    xs, values = cached.function_on_grid(text, x_range, params)
+    left, right = st.columns(2)
+    with left:
+        charts.show(
+            tangent_figure(xs, values, view), key=f"{P}tangent_chart", points=SCREEN_POINTS,
+            on_select=functools.partial(_move, f"{P}tangent_chart"), selection_mode="points",
+        )  # fmt: skip
+    with right:
+        charts.show(secant_slope_figure(view), key=f"{P}secant_chart")
+    st.markdown(_secant_sentence(view))
+    st.caption(
+        "As h shrinks the secant turns into the tangent: f(x₀ + h) = f(x₀) + h f′(x₀) + "
+        "h² f″(x₀)/2 + …, so the slope errs by about h·f″(x₀)/2 — until h is so small "
+        "(below about 1e-8) that rounding in f(x₀ + h) − f(x₀) takes over (right, bottom). "
+        "Click the left chart to move x₀."
+    )
+    _steps_table(text, x0, float(h), view, params)
+
+
+def _secant_sentence(view) -> str:
+    if not math.isfinite(view.value):
+        return f"f(x₀) is undefined at x₀ = {view.x0:g}: no tangent or secant there."
+    if not math.isfinite(view.value_at_step):
+        return (
+            f"f(x₀ + h) = f({view.x0 + view.h:g}) is undefined (outside the domain or at a "
+            "pole): shrink h."
+        )
+    sentence = (
+        f"**Secant slope** (f(x₀+h) − f(x₀))/h = {number(view.slope)} at h = {short(view.h)}, "
+        f"**f′(x₀)** = {number(view.derivative)} (AD)"
+    )
+    if not (math.isfinite(view.derivative) and math.isfinite(view.second_derivative)):
+        return sentence + ": f is not twice differentiable at x₀, so the error need not be ∝ h."
+    sentence += (
+        f", difference {number(view.error, '.3g')} ≈ h·f″(x₀)/2 = "
+        f"{number(view.predicted_error, '.3g')}"
+    )
+    if view.second_derivative == 0:
+        sentence += " (f″(x₀) = 0 here: the error is of order h², smaller still)"
+    return sentence + "."
+
+
+def _steps_table(text: str, x0: float, h: float, view, params: tuple) -> None:
+    """The steps taken from h = 1 down to the current h, one Shrink h per row."""
+    taken = [s for s in STEPS if h <= s <= START_STEP][::-1][-TABLE_ROWS:] or [h]
+    slopes = cached.slopes_at(text, x0, tuple(taken), params)
+    rows = []
+    for step, slope in zip(taken, slopes, strict=True):
+        error = slope - view.derivative
+        rows.append({"h": short(step), "secant slope": number(slope),
+                     "slope − f′(x₀)": number(error, ".3g"),
+                     "(slope − f′(x₀)) / h": number(error / step, ".6g")})  # fmt: skip
+    st.table(pd.DataFrame(rows).set_index("h"))
+    if math.isfinite(view.second_derivative):
+        st.caption(
+            f"The last column tends to f″(x₀)/2 = {number(view.second_derivative / 2, '.6g')}: "
+            "halving h halves the error — first order."
+        )
+
+
+@st.fragment
+def _taylor_section(text: str, x_range: tuple, x0: float, params: tuple) -> None:
+    _follow_click()
+    c1, c2 = st.columns([3, 2])
+    degree = c1.slider("Degree n of Tₙ", 1, MAX_DEGREE, key=DEGREE)
+    tolerance = c2.selectbox("Tolerance for |f − Tₙ|", TOLERANCES, key=TOLERANCE,
+                             format_func=short)  # fmt: skip
+    _save_url()
+    try:
+        view = cached.taylor(text, x0, int(degree), float(tolerance), x_range, params)
+    except ValueError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    charts.show(
+        taylor_figure(view), key=f"{P}taylor_chart", points=SCREEN_POINTS,
+        on_select=functools.partial(_move, f"{P}taylor_chart"), selection_mode="points",
+    )  # fmt: skip
+    name = f"T{str(degree).translate(SUBSCRIPTS)}"
+    if not np.isfinite(view.coefficients).all():
+        k = int(np.flatnonzero(~np.isfinite(view.coefficients))[0])
+        st.warning(
+            f"f⁽{k}⁾(x₀) is infinite or undefined at x₀ = {x0:g}: f has no Taylor "
+            f"polynomial of degree {degree} there (try another x₀ or a lower degree).",
+            icon=":material/warning:",
+        )
+        return
+    st.markdown(_radius_sentence(view, name))
+    st.latex(f"T_{{{degree}}}(x) = {polynomial_latex(view.coefficients, x0)}")
+    st.caption(
+        "The coefficients c_k = f⁽ᵏ⁾(x₀)/k! all come from one Taylor-mode pass of JAX "
+        "(jax.experimental.jet). Shaded: |x − x₀| < r. The y-axis is f's range, so a "
+        "polynomial that runs off it does not squash f. Click the chart to move x₀."
+    )
+
+
+def _radius_sentence(view, name: str) -> str:
+    tol, radius = short(view.tolerance), view.radius
+    if radius.radius == 0:
+        return f"|f − {name}| is not below {tol} even at x₀ (f is undefined there)."
+    if radius.whole_range:
+        return (
+            f"**|f − {name}| < {tol} on the whole plotted range** "
+            f"(|x − x₀| ≤ {radius.radius:.4g}): widen the x-range to see it fail."
+        )
+    sentence = f"**|f − {name}| < {tol} for |x − x₀| < r = {radius.radius:.4g}**"
+    if radius.beyond_range:
+        sentence += " (checked on the plotted x-range only)"
+    return sentence + "."
+
+
+def _shrink() -> None:
+    index = STEPS.index(st.session_state[STEP])
+    st.session_state[STEP] = STEPS[max(index - 1, 0)]
+
+
+def _reset() -> None:
+    st.session_state[STEP] = START_STEP
+
+
+def _move(key: str) -> None:
+    """on_select of chart `key`: x0 where it was clicked (the f point under the pointer)."""
+    points = st.session_state[key].selection.points
+    if points:
+        st.session_state[X0] = round(float(points[0]["x"]), 3)
+        st.session_state[MOVED] = True
+
+
+def _follow_click() -> None:
+    """A fragment's click moved x0: rerun the page, whose other parts use x0 too."""
+    if st.session_state.pop(MOVED, False):
+        st.rerun(scope="app")
+
+
+def _save_url() -> None:
+    """A fragment's own rerun: its fields into the URL (the page's save did not run)."""
+    for field in FIELDS:
+        if field.session in st.session_state:
+            text = field.write(st.session_state[field.session])
+            if st.query_params.get(field.query) != text:
+                st.query_params[field.query] = text

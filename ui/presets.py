@@ -1,0 +1,128 @@
+"""The sidebar picker "From the lectures", and the banner on the page it opens.
+
+app.py calls `picker()` in its sidebar and runs the page inside `with banner(page):`.
+Picking a preset clears that page's session state (its widgets' values and the flag with
+which ui.url_state.restore reads a link once per session), then switches to the page with
+the preset's query: the page restores itself from that link as on a first visit, the
+page's other controls at their defaults. Above the page, the preset's sentence and the
+lecture's numbers beside the app's stay until the page or one of the preset's values
+changes, or the note is closed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import streamlit as st
+
+from core.teaching.preset_checks import AppNumber
+from core.teaching.presets import PRESET_BY_KEY, Preset
+
+PICKER = "lectures_pick"
+PENDING = "lectures_pending"  # a pick waiting for its page switch
+ACTIVE = "lectures_active"  # the preset whose banner is shown
+ACTIVE_PAGE = "lectures_active_page"  # url_path of the page it opened
+# view -> (the page's name for url_state.restore, the prefix of its session keys)
+PAGES = {
+    "views/explorer.py": ("explorer", "explorer_"),
+    "views/fd_lab.py": ("fdlab", "fdlab_"),
+    "views/data.py": ("data", "data_"),
+    "views/kinks.py": ("kinks", "kinks_"),
+    "views/several_variables.py": ("several_variables", "sv_"),
+    "views/regression.py": ("regression", "regression_"),
+    "views/descent.py": ("descent", "descent_"),
+    "views/beyond_grad.py": ("beyond_grad", "bg_"),
+    "views/teaching.py": ("teaching", "tt_"),
+}
+
+
+def picker() -> None:
+    """The select box; after a pick, open the preset's page set up (call it in the sidebar,
+    before the page runs)."""
+    st.selectbox(
+        "From the lectures",
+        list(PRESET_BY_KEY),
+        index=None,
+        format_func=lambda key: PRESET_BY_KEY[key].title,
+        placeholder="Reproduce a lecture example…",
+        key=PICKER,
+        on_change=_picked,
+        help="Opens the page that shows the example, set up, with the lecture's number "
+        "beside the app's.",
+    )
+    key = st.session_state.pop(PENDING, None)
+    if key is not None:
+        preset = PRESET_BY_KEY[key]
+        reset_page(preset.view)
+        st.session_state[ACTIVE] = key
+        st.session_state.pop(ACTIVE_PAGE, None)
+        st.switch_page(preset.view, query_params=dict(preset.query))
+
+
+def _picked() -> None:
+    st.session_state[PENDING] = st.session_state[PICKER]
+    st.session_state[PICKER] = None  # back to the placeholder: the same preset can be picked again
+
+
+def reset_page(view: str) -> None:
+    """Forget everything the page at `view` keeps in this session (its widgets' values and
+    its restored flag), so that its next run restores from the link and the defaults."""
+    page, prefix = PAGES[view]
+    for key in list(st.session_state):
+        if key.startswith(prefix) or key in (f"{page}_restored", f"{page}_runs"):
+            del st.session_state[key]
+
+
+@contextlib.contextmanager
+def banner(page) -> Iterator[None]:
+    """Run the page inside this: above it, the active preset's sentence and numbers, while
+    `page` (the router's current page) is the one the preset opened and the link the page
+    has just written still holds the preset's values.
+
+    The banner is drawn after the page has run, into a slot above it, because only then is
+    the link up to date with what was changed on this run. A page that stops early
+    (st.stop, a rerun) shows no banner on that run.
+    """
+    slot = st.container()
+    yield
+    key = st.session_state.get(ACTIVE)
+    if key is None:
+        return
+    preset = PRESET_BY_KEY[key]
+    # The run right after the switch is on the preset's page: remember which one it is.
+    opened = st.session_state.setdefault(ACTIVE_PAGE, page.url_path)
+    if page.url_path != opened or not _query_holds(preset):
+        _close()
+        return
+    numbers = {number.label: number for number in app_numbers(key)}
+    with slot, st.container(border=True):
+        st.info(
+            f"**From the lectures: {preset.title}** — {preset.lecture}.\n\n{preset.notice}\n\n"
+            + "\n".join(f"- {_line(p, numbers.get(p.label))}" for p in preset.published),
+            icon=":material/school:",
+        )
+        st.button(
+            "Close this note", key="lectures_close", icon=":material/close:", on_click=_close,
+            help="The page keeps its settings.",
+        )  # fmt: skip
+
+
+def _line(published, number: AppNumber | None) -> str:
+    app = number.text if number is not None else "—"
+    return f"{published.label}: lecture **{published.text}**, this app **{app}**"
+
+
+def _query_holds(preset: Preset) -> bool:
+    return all(st.query_params.get(name) == value for name, value in preset.query.items())
+
+
+def _close() -> None:
+    st.session_state.pop(ACTIVE, None)
+    st.session_state.pop(ACTIVE_PAGE, None)
+
+
+@st.cache_data(max_entries=32, show_spinner="Computing the app's numbers…")
+def app_numbers(key: str) -> tuple[AppNumber, ...]:
+    """The preset's numbers as its page computes them (shared across sessions)."""
+    return PRESET_BY_KEY[key].compute()

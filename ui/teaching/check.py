@@ -1,0 +1,144 @@
+"""Section: check your own derivative of f, symbolically and at random points."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import ExpressionError
+from core.plotting import SCREEN_POINTS
+from core.teaching.answer_hints import label
+from core.teaching.check_code import check_code
+from core.teaching.check_figures import answer_figure
+from ui import charts, symbolic_jobs, url_state
+from ui import teaching_cached as cached
+from ui.cached import parse
+from ui.widgets import code_behind, expression_error
+
+P = "tt_c_"
+MAX_ORDER = 6
+# shown in the picker -> (f, order, answer)
+EXAMPLES = {
+    "sin(x)^2, answer sin(2x): right, written another way": ("sin(x)^2", 1, "sin(2x)"),
+    "sin(x)^2, answer 2x·cos(x): a near miss": ("sin(x)^2", 1, "2x·cos(x)"),
+    "x^2*sin(x), answer 2x·cos(x): the product rule forgotten": (
+        "x^2*sin(x)", 1, "2x·cos(x)"),
+    "sin(3x), answer cos(3x): the chain rule's factor missing": ("sin(3x)", 1, "cos(3x)"),
+    "e^(-x^2), 2nd derivative (4x² − 2)e^(−x²)": ("e^(-x^2)", 2, "(4x^2 - 2) e^(-x^2)"),
+    "tan(x), answer 1 + tan(x)^2": ("tan(x)", 1, "1 + tan(x)^2"),
+    "ln(x), answer 1/x: f defined for x > 0": ("ln(x)", 1, "1/x"),
+}  # fmt: skip
+DEFAULTS = {f"{P}f": "sin(x)^2", f"{P}n": 1, f"{P}a": "sin(2x)"}
+FIELDS = [
+    url_state.Field("t_cf", f"{P}f", lambda text: text[:500]),
+    url_state.Field(
+        "t_cn", f"{P}n", url_state.integer_between(1, MAX_ORDER), url_state.write_number
+    ),
+    url_state.Field("t_ca", f"{P}a", lambda text: text[:500]),
+]
+
+
+def render() -> None:
+    st.markdown(
+        "Type f and your derivative of it, in the same language (any order, any way of "
+        "writing it). SymPy simplifies f⁽ⁿ⁾ − your answer, and the two are compared at "
+        "random points where f is defined, using f⁽ⁿ⁾ from automatic differentiation. A "
+        "wrong answer gets where it differs most and a hint, and the plot shows both."
+    )
+    c = st.columns([3, 1, 3])
+    text = c[0].text_input("f(x) =", key=f"{P}f", help="e.g. sin(x)^2, x^2 e^x, ln(x)")
+    order = int(c[1].number_input("Order n", 1, MAX_ORDER, step=1, key=f"{P}n"))
+    c[2].selectbox(
+        "Examples", list(EXAMPLES), index=None, placeholder="Choose an example…",
+        key=f"{P}example", on_change=_use_example,
+    )  # fmt: skip
+    a = st.columns([6, 1], vertical_alignment="bottom")
+    answer = a[0].text_input(
+        f"Your {label(order)}(x) =", key=f"{P}a",
+        help="Your derivative of order n of f, e.g. 2 sin(x) cos(x); press Enter to check.",
+    )  # fmt: skip
+    a[1].button("Check", key=f"{P}check", type="primary", width="stretch")
+    parsed = _parsed(text)
+    if parsed is None:
+        return
+    if not answer.strip():
+        st.info(f"Type your {label(order)} above to check it.", icon=":material/edit:")
+        return
+    typed = _answer(answer, parsed)
+    if typed is None:
+        return
+    st.latex(rf"f(x) = {parsed.latex}, \qquad \text{{your answer: }} {typed.latex}")
+    job = cached.check_job(parsed, typed, order)
+    drawn = job.done  # read once: the job may end while the page draws
+    worst = _verdict(job.value() if drawn else None, parsed, typed, order)
+    curves = cached.answer_curves(parsed.text, typed.text, order, worst)
+    charts.show(answer_figure(curves), key=f"{P}figure", points=SCREEN_POINTS)
+    if parsed.parameters:
+        names = ", ".join(parsed.parameters)
+        st.caption(f"The plot takes {names} = 1; the check also tries other values of {names}.")
+    # ended meanwhile: redrawn at once
+    symbolic_jobs.when_pending([] if drawn else [job], meanwhile="the numbers' verdict is above.")
+    code_behind(
+        ("SymPy: simplify the difference, then compare at random points",
+         check_code(parsed, typed, order)),
+    )  # fmt: skip
+
+
+def _use_example() -> None:
+    choice = st.session_state.get(f"{P}example")
+    if choice in EXAMPLES:
+        f, order, answer = EXAMPLES[choice]
+        st.session_state[f"{P}f"], st.session_state[f"{P}n"] = f, order
+        st.session_state[f"{P}a"] = answer
+
+
+def _parsed(text: str):
+    try:
+        return parse(text, cached.X)
+    except ExpressionError as error:
+        expression_error(text, error)
+        return None
+
+
+def _answer(text: str, parsed):
+    """The typed answer, or None after saying what is wrong with it."""
+    try:
+        typed = parse(text, cached.X)
+    except ExpressionError as error:
+        st.caption("Your answer:")
+        expression_error(text, error)
+        return None
+    new = [name for name in typed.parameters if name not in parsed.parameters]
+    if new:
+        known = ", ".join(parsed.parameters) or "none"
+        st.error(
+            f"Your answer uses {', '.join(new)}, which f does not have: the derivative can "
+            f"use only x and f's parameters ({known}).",
+            icon=":material/error:",
+        )
+        return None
+    return typed
+
+
+def _verdict(shown, parsed, typed, order: int) -> float | None:
+    """Show SymPy's verdict (`shown`, a CheckShown) when it is there, the numbers'
+    meanwhile; return the point where the two differ most (to mark on the plot), or None."""
+    if shown is not None and shown.check is not None:
+        check = shown.check
+        (st.success if check.correct else st.error)(
+            check.message,
+            icon=":material/check_circle:" if check.correct else ":material/cancel:",
+        )
+        return check.worst_point
+    numbers = cached.numeric_verdict(parsed.text, typed.text, order)
+    if shown is not None:  # SymPy could not answer: the numbers are all there is
+        st.warning(shown.message, icon=":material/hourglass_disabled:")
+        st.info(numbers.message, icon=":material/calculate:")
+    else:
+        st.info(
+            f"{numbers.message} SymPy is checking it symbolically…",
+            icon=":material/hourglass_top:",
+        )
+    if numbers.agree is not False:
+        return None
+    comparison = numbers.comparison
+    return comparison.worst_point if comparison.undefined_at is None else comparison.undefined_at
