@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import ClassVar
 
 from benchmarks.loadtest import expressions
-from benchmarks.loadtest.metrics import Check, ServerSample, mib, ms, summary
+from benchmarks.loadtest.metrics import Check, ServerSample, kb, mib, ms, summary
 from benchmarks.loadtest.session import Interaction, Session
 
 SYMBOLIC_LIMIT_S = 10.0
@@ -176,3 +176,50 @@ async def one_of_a_class(
     finally:
         await session.close()
     return session
+
+
+def class_rows(
+    scenario: str,
+    sessions: list[Session],
+    everything: list[Interaction],
+    samples: tuple[ServerSample, ServerSample],
+    kinds: tuple[str, dict[str, int]],
+    size: tuple[int, float],
+) -> tuple[list[Check], dict]:
+    """The rows of a class on one page: latency (p95 ≤ 1 s), errors, SymPy's delivery,
+    CPU per interaction, bytes, the mix of actions and memory, with their data.
+
+    `everything` is every interaction (opens included); `kinds` is the mix's title and
+    count per kind ("moves / switches", {"move": 7, "switch": 2}); `size` is
+    (people, seconds).
+    """
+    (before, after), (users, seconds) = samples, size
+    actions = [i for i in everything if i.action != "open"]
+    latency, stats = latency_check(
+        scenario, f"latency ({len(actions)} actions, {users} people)",
+        [i.painted_s for i in actions], 1.0,
+    )  # fmt: skip
+    symbolic, sym_data = symbolic_checks(scenario, actions)
+    cpu, per = cpu_check(scenario, "interaction", before, after, len(everything))
+    weight = summary(i.painted_bytes for i in actions)
+    title, counts = kinds
+    checks = [
+        latency,
+        error_check(scenario, everything),
+        *symbolic,
+        cpu,
+        Check(scenario, "bytes per action", f"p50 {kb(weight['p50'])}, p95 {kb(weight['p95'])}"),
+        Check(scenario, f"actions: {title}", " / ".join(map(str, counts.values()))),
+        memory_check(scenario, before, after),
+    ]
+    data = {
+        "users": users,
+        "seconds": seconds,
+        "latency": stats,
+        "symbolic": sym_data,
+        "cpu_ms": per,
+        "bytes": weight,
+        "fragment_reruns": sum(s.fragment_reruns for s in sessions),
+        "interactions": [i.record() for i in everything],
+    }
+    return checks, data

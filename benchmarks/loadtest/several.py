@@ -35,16 +35,15 @@ from benchmarks.loadtest.kit import (
     Options,
     Pool,
     Result,
+    class_rows,
     cpu_check,
     cycle,
     error_check,
     latency_check,
-    memory_check,
     one_of_a_class,
     rng_for,
-    symbolic_checks,
 )
-from benchmarks.loadtest.metrics import Check, ServerSample, kb, summary
+from benchmarks.loadtest.metrics import Check, ServerSample, summary
 from benchmarks.loadtest.sectioned import by_section, same_rerun, timed
 from benchmarks.loadtest.servers import Cluster, settle
 from benchmarks.loadtest.session import Interaction, Session
@@ -326,35 +325,11 @@ async def _classroom(cluster: Cluster, options: Options) -> tuple[list[Check], d
     )
     after = ServerSample.take(cluster.pids)
     everything = [i for s in sessions for i in s.interactions]
-    actions = [i for i in everything if i.action != "open"]
-    latency, stats = latency_check(
-        CLASS, f"latency ({len(actions)} actions, {users} people)",
-        [i.painted_s for i in actions], 1.0,
+    kinds = {k: sum(i.action.startswith(k) for i in everything) for k, _ in MIX}
+    return class_rows(
+        CLASS, sessions, everything, (before, after), ("moves / switches / typed", kinds),
+        (users, seconds),
     )  # fmt: skip
-    symbolic, sym_data = symbolic_checks(CLASS, actions)
-    cpu, per = cpu_check(CLASS, "interaction", before, after, len(everything))
-    size = summary(i.painted_bytes for i in actions)
-    kinds = {k: sum(i.action.startswith(k) for i in actions) for k, _ in MIX}
-    checks = [
-        latency,
-        error_check(CLASS, everything),
-        *symbolic,
-        cpu,
-        Check(CLASS, "bytes per action", f"p50 {kb(size['p50'])}, p95 {kb(size['p95'])}"),
-        Check(CLASS, "actions: moves / switches / typed", " / ".join(map(str, kinds.values()))),
-        memory_check(CLASS, before, after),
-    ]
-    data = {
-        "users": users,
-        "seconds": seconds,
-        "latency": stats,
-        "symbolic": sym_data,
-        "cpu_ms": per,
-        "bytes": size,
-        "fragment_reruns": sum(s.fragment_reruns for s in sessions),
-        "interactions": [i.record() for i in everything],
-    }
-    return checks, data
 
 
 async def several(cluster: Cluster, options: Options, pool: Pool) -> Result:  # noqa: ARG001

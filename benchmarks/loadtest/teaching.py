@@ -26,15 +26,12 @@ from benchmarks.loadtest.kit import (
     Options,
     Pool,
     Result,
-    cpu_check,
+    class_rows,
     error_check,
-    latency_check,
-    memory_check,
     one_of_a_class,
     rng_for,
-    symbolic_checks,
 )
-from benchmarks.loadtest.metrics import Check, ServerSample, kb, summary
+from benchmarks.loadtest.metrics import Check, ServerSample
 from benchmarks.loadtest.sectioned import Knob, PageSection, SectionedPage
 from benchmarks.loadtest.servers import Cluster, settle
 from benchmarks.loadtest.session import Interaction, Session
@@ -140,34 +137,11 @@ async def _classroom(cluster: Cluster, options: Options) -> tuple[list[Check], d
     )
     after = ServerSample.take(cluster.pids)
     everything = _without_verdicts([i for s in sessions for i in s.interactions])
-    actions = [i for i in everything if i.action != "open"]
-    latency, stats = latency_check(
-        CLASS, f"latency ({len(actions)} actions, {users} people)",
-        [i.painted_s for i in actions], 1.0,
+    kinds = {k: sum(i.action.startswith(k) for i in everything) for k in ("move", "switch")}
+    return class_rows(
+        CLASS, sessions, everything, (before, after), ("moves / switches", kinds),
+        (users, seconds),
     )  # fmt: skip
-    symbolic, sym_data = symbolic_checks(CLASS, actions)
-    cpu, per = cpu_check(CLASS, "interaction", before, after, len(everything))
-    size = summary(i.painted_bytes for i in actions)
-    moves = sum(i.action.startswith("move") for i in actions)
-    checks = [
-        latency,
-        error_check(CLASS, everything),
-        *symbolic,
-        cpu,
-        Check(CLASS, "bytes per action", f"p50 {kb(size['p50'])}, p95 {kb(size['p95'])}"),
-        Check(CLASS, "actions: moves / switches", f"{moves} / {len(actions) - moves}"),
-        memory_check(CLASS, before, after),
-    ]
-    data = {
-        "users": users,
-        "seconds": seconds,
-        "latency": stats,
-        "symbolic": sym_data,
-        "cpu_ms": per,
-        "bytes": size,
-        "interactions": [i.record() for i in everything],
-    }
-    return checks, data
 
 
 async def _alone(cluster: Cluster, options: Options, page: SectionedPage, label: str):

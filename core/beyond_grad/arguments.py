@@ -6,22 +6,13 @@ shows as it is.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from core.arguments import finite_number
+
+__all__ = ["MAX_MATRIX_SIZE", "finite_number", "square_matrix"]
+
 MAX_MATRIX_SIZE = 6  # the Jacobian of A ↦ A⁻¹ has n⁴ entries, and a snippet prints A
-
-
-def finite_number(number, label: str) -> float:
-    """`number` as a finite float, or a ValueError naming it by `label` ("x", "The value of a")."""
-    try:
-        number = float(number)
-    except (TypeError, ValueError):
-        raise ValueError(f"{label} must be a number, got {number!r}.") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{label} must be finite, got {number}.")
-    return number
 
 
 def square_matrix(values, name: str) -> np.ndarray:

@@ -21,15 +21,12 @@ from core.language.numeric_source import (
     expression_source,
     functions_used,
     helper_source,
-    map_children,
     python_names,
-    renamed,
+    sympy_source,
 )
-from core.language.printer import to_text
-from core.language.tree import Binary, Call, Negate, Node, Number, names_in
+from core.language.tree import Node, names_in
 
 MAX_SWELL_ORDER = 10
-_SYMPY = {"abs": "Abs", "ceil": "ceiling", "max": "Max", "min": "Min"}
 _IMPLICIT_NAMES = frozenset({"F", "jax", "jnp", "brentq", "root", "low", "high", "slope"})
 _SWELL_NAMES = frozenset({"f", "f_symbolic", "jax", "jnp", "sp", "derivative", "gradient",
                           "order", "reduced", "replacements", "symbolic_sizes", "shared_sizes",
@@ -135,7 +132,7 @@ def swell_code(
     numeric = expression_source(parsed, "jnp", names)
     definitions = [
         *_sympy_helpers(parsed.tree),
-        f"f_symbolic = {_sympy_source(parsed.tree, names)}\n",
+        f"f_symbolic = {sympy_source(parsed.tree, names)}\n",
         *_helper_blocks(parsed, "jnp"),
         f"def f({x}):\n    return {numeric}\n",
     ]
@@ -157,13 +154,6 @@ def swell_code(
     )
 
 
-def _sympy_source(tree: Node, names: Mapping[str, str]) -> str:
-    """The tree for SymPy: sp.sin, sp.Abs, sp.Piecewise; exact integer quotients and powers."""
-    spelled = {f: f"sp.{_SYMPY.get(f, f)}" for f in functions_used(tree) - {"log10", "log2"}}
-    spelled.update({"pi": "sp.pi", "e": "sp.E", "where": "sp.Piecewise"})
-    return to_text(_exact_integers(renamed(tree, names)), spelled)
-
-
 def _sympy_helpers(tree: Node) -> list[str]:
     used = functions_used(tree)
     return [
@@ -177,22 +167,3 @@ def _helper_blocks(parsed: ParsedExpression, namespace: str) -> list[str]:
     """The helpers (cot, sec, csc) the expression needs, one definition each."""
     helpers = helper_source(parsed, namespace)
     return [block.strip("\n") + "\n" for block in helpers.split("\n\n\n")] if helpers else []
-
-
-def _exact_integers(node: Node) -> Node:
-    """Python would compute 1/3 or 2**(1/2) in floats; SymPy's form is Rational(1, 3), √2."""
-    if isinstance(node, Binary):
-        left, right = _exact_integers(node.left), _exact_integers(node.right)
-        if node.operator in "/^" and _integers_only(node.left) and _integers_only(node.right):
-            left = Call("sp.Integer", left)
-        return Binary(node.operator, left, right)
-    return map_children(node, _exact_integers)
-
-
-def _integers_only(node: Node) -> bool:
-    """Whether Python evaluates the subtree itself: integers, + - * / ^ and negation."""
-    if isinstance(node, Number):
-        return isinstance(node.value, int)
-    if isinstance(node, Negate):
-        return _integers_only(node.operand)
-    return isinstance(node, Binary) and _integers_only(node.left) and _integers_only(node.right)

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from core.arguments import finite_number
 from core.engines.autodiff import resolve_parameters
 from core.explorer.derivatives import grid
 from core.language.expression import ParsedExpression
@@ -143,7 +144,7 @@ def secant_view(
     Raises:
         ValueError: for h = 0 or not finite, x0 not finite, or a bad parameter.
     """
-    x0, h = _finite(x0, "x₀"), _finite(h, "h")
+    x0, h = finite_number(x0, "x₀"), finite_number(h, "h")
     if h == 0:
         raise ValueError("The step h must be nonzero: the secant needs two points.")
     function = numpy_function(parsed, params)
@@ -196,7 +197,7 @@ def taylor_radius(
     Returns:
         The radius; 0 when T_n misses the tolerance at x0 itself (f undefined there).
     """
-    tolerance = _finite(tolerance, "The tolerance")
+    tolerance = finite_number(tolerance, "The tolerance")
     if tolerance <= 0:
         raise ValueError(f"The tolerance must be positive, got {tolerance:g}.")
     coefficients = np.asarray(coefficients, dtype=np.float64)
@@ -270,7 +271,7 @@ def taylor_view(
         raise ValueError(f"The degree must be a whole number, got {degree!r}.")
     if not 1 <= degree <= MAX_DEGREE:
         raise ValueError(f"The degree must be between 1 and {MAX_DEGREE}, got {degree}.")
-    x0 = _finite(x0, "x₀")
+    x0 = finite_number(x0, "x₀")
     if coefficients is None or len(coefficients) <= degree:
         coefficients = taylor_polynomial(parsed, x0, int(degree), params)
     coefficients = np.asarray(coefficients, dtype=np.float64)[: degree + 1]
@@ -283,16 +284,6 @@ def taylor_view(
         xs=xs, values=values, polynomial=polynomial, remainder=remainder(values, polynomial),
         radius=taylor_radius(function, coefficients, x0, tolerance, xs),
     )  # fmt: skip
-
-
-def _finite(value, name: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}.") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {number}.")
-    return number
 
 
 def polynomial_latex(coefficients, x0: float, spec: str = ".5g") -> str:

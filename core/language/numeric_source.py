@@ -253,3 +253,32 @@ def map_children(node: Node, change) -> Node:
     if isinstance(node, Binary | Compare):
         return type(node)(node.operator, change(node.left), change(node.right))
     return node  # Number, Constant
+
+
+_SYMPY = {"abs": "Abs", "ceil": "ceiling", "max": "Max", "min": "Min"}
+
+
+def sympy_source(tree: Node, names: Mapping[str, str]) -> str:
+    """The tree as SymPy code: sp.sin, sp.Abs, sp.Piecewise; exact integer quotients."""
+    spelled = {f: f"sp.{_SYMPY.get(f, f)}" for f in functions_used(tree) - {"log10", "log2"}}
+    spelled.update({"pi": "sp.pi", "e": "sp.E", "where": "sp.Piecewise"})
+    return to_text(_exact_integers(renamed(tree, names)), spelled)
+
+
+def _exact_integers(node: Node) -> Node:
+    """Integer quotients and powers for SymPy to evaluate: 1/3 as sp.Integer(1)/3."""
+    if isinstance(node, Binary):
+        left, right = _exact_integers(node.left), _exact_integers(node.right)
+        if node.operator in "/^" and _integers_only(node.left) and _integers_only(node.right):
+            left = Call("sp.Integer", left)
+        return Binary(node.operator, left, right)
+    return map_children(node, _exact_integers)
+
+
+def _integers_only(node: Node) -> bool:
+    """Whether Python evaluates the subtree itself: integers, + - * / ^ and negation."""
+    if isinstance(node, Number):
+        return isinstance(node.value, int)
+    if isinstance(node, Negate):
+        return _integers_only(node.operand)
+    return isinstance(node, Binary) and _integers_only(node.left) and _integers_only(node.right)

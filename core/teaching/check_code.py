@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.language.expression import ParsedExpression
-from core.language.numeric_source import functions_used, map_children, python_names, renamed
-from core.language.printer import to_text
-from core.language.tree import Binary, Call, Negate, Node, Number
+from core.language.numeric_source import functions_used, python_names, sympy_source
+from core.language.tree import Node
 
-_SYMPY = {"abs": "Abs", "ceil": "ceiling", "max": "Max", "min": "Min"}
 _RESERVED = frozenset({"sp", "np", "f", "answer", "derivative", "difference", "gap", "gaps",
                        "xs", "values", "worst", "log10", "log2"})  # fmt: skip
 SAMPLES = 96
@@ -91,13 +89,6 @@ def check_code(
     )
 
 
-def sympy_source(tree: Node, names: Mapping[str, str]) -> str:
-    """The tree as SymPy code: sp.sin, sp.Abs, sp.Piecewise; exact integer quotients."""
-    spelled = {f: f"sp.{_SYMPY.get(f, f)}" for f in functions_used(tree) - {"log10", "log2"}}
-    spelled.update({"pi": "sp.pi", "e": "sp.E", "where": "sp.Piecewise"})
-    return to_text(_exact_integers(renamed(tree, names)), spelled)
-
-
 def _symbols(parsed: ParsedExpression, names: Mapping[str, str]) -> str:
     return "".join(
         f'{names[name]} = sp.Symbol("{name}", real=True)\n'
@@ -112,22 +103,3 @@ def _helpers(*trees: Node) -> str:
         for name, base in (("log10", 10), ("log2", 2))
         if name in used
     )
-
-
-def _exact_integers(node: Node) -> Node:
-    """Integer quotients and powers for SymPy to evaluate: 1/3 as sp.Integer(1)/3."""
-    if isinstance(node, Binary):
-        left, right = _exact_integers(node.left), _exact_integers(node.right)
-        if node.operator in "/^" and _integers_only(node.left) and _integers_only(node.right):
-            left = Call("sp.Integer", left)
-        return Binary(node.operator, left, right)
-    return map_children(node, _exact_integers)
-
-
-def _integers_only(node: Node) -> bool:
-    """Whether Python evaluates the subtree itself: integers, + - * / ^ and negation."""
-    if isinstance(node, Number):
-        return isinstance(node.value, int)
-    if isinstance(node, Negate):
-        return _integers_only(node.operand)
-    return isinstance(node, Binary) and _integers_only(node.left) and _integers_only(node.right)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from core.arguments import finite_number
 from core.engines.autodiff import derivatives_at
 from core.language.expression import ParsedExpression
 
@@ -62,12 +63,7 @@ def taylor_polynomial(
         raise ValueError(f"The degree must be a whole number, got {degree!r}.")
     if not 0 <= degree <= MAX_DEGREE:
         raise ValueError(f"The degree must be between 0 and {MAX_DEGREE}, got {degree}.")
-    try:
-        x0 = float(x0)
-    except (TypeError, ValueError):
-        raise ValueError(f"x0 must be a number, got {x0!r}.") from None
-    if not math.isfinite(x0):
-        raise ValueError(f"x0 must be finite, got {x0}.")
+    x0 = finite_number(x0, "x0")
     derivatives = derivatives_at(parsed, x0, int(degree), params)
     factorials = np.array([math.factorial(k) for k in range(int(degree) + 1)], dtype=np.float64)
     return derivatives / factorials
