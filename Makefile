@@ -47,8 +47,8 @@ test: install-test chromium nginx lint
 	$(BIN)/python -m pytest
 
 # Sessions over Streamlit's websocket protocol against its own nginx + one replica per core:
-# one person, classroom, shared link, hostile neighbour, soak and the Several variables
-# page (about 12 minutes on two cores).
+# one person, classroom, shared link, hostile neighbour, soak, the Several variables and
+# Beyond grad pages, and Step by step (about 15 minutes on two cores).
 loadtest: install-test nginx
 	$(BIN)/python -m benchmarks.loadtest
 
