@@ -78,7 +78,6 @@ def logistic_hessians() -> per_example.HessianCheck:
 def swell_job(parsed, max_order: int) -> symbolic_jobs.Job:
     """SymPy's and JAX's sizes of f's derivatives: a job shared by every session."""
     key = ("swell", parsed.text, max_order)
-    return symbolic_jobs.submit(
+    return symbolic_jobs.submit_small(
         "swell", key, expression_swell, parsed, max_order,
-        wait=max(symbolic_jobs.WAIT_FOR_SYMBOLIC, symbolic_jobs.WAIT_FOR_POINT),
     )  # fmt: skip

@@ -90,7 +90,7 @@ def _tangent_section(text: str, x_range: tuple, x0: float, params: tuple) -> Non
     c2.button("Shrink h", key=f"{P}shrink_h", icon=":material/compress:", on_click=_shrink,
               disabled=smallest, help="One step smaller: h → h/2 (or 0.5 → 0.2)")  # fmt: skip
     c3.button("Reset h", key=f"{P}reset_h", icon=":material/replay:", on_click=_reset)
-    _save_url()
+    url_state.update(FIELDS)  # a fragment's rerun: the page's save does not run
     try:
         view = cached.secant(text, x0, float(h), params)
     except ValueError as error:
@@ -163,7 +163,7 @@ def _taylor_section(text: str, x_range: tuple, x0: float, params: tuple) -> None
     degree = c1.slider("Degree n of Tₙ", 1, MAX_DEGREE, key=DEGREE)
     tolerance = c2.selectbox("Tolerance for |f − Tₙ|", TOLERANCES, key=TOLERANCE,
                              format_func=short)  # fmt: skip
-    _save_url()
+    url_state.update(FIELDS)  # a fragment's rerun: the page's save does not run
     try:
         view = cached.taylor(text, x0, int(degree), float(tolerance), x_range, params)
     except ValueError as error:
@@ -227,12 +227,3 @@ def _follow_click() -> None:
     """A fragment's click moved x0: rerun the page, whose other parts use x0 too."""
     if st.session_state.pop(MOVED, False):
         st.rerun(scope="app")
-
-
-def _save_url() -> None:
-    """A fragment's own rerun: its fields into the URL (the page's save did not run)."""
-    for field in FIELDS:
-        if field.session in st.session_state:
-            text = field.write(st.session_state[field.session])
-            if st.query_params.get(field.query) != text:
-                st.query_params[field.query] = text

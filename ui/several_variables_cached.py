@@ -135,17 +135,15 @@ def disc_area(radius: float) -> change_of_variables.Integral:
 def symbolic_partials_job(parsed, point: tuple, second: bool = False) -> symbolic_jobs.Job:
     """SymPy's ∇f (and Hessian) at the point: a job shared by every session."""
     key = ("sv-partials", parsed.text, parsed.variables, point, second)
-    return symbolic_jobs.submit(
+    return symbolic_jobs.submit_small(
         f"sv-partials-{len(parsed.variables)}-{int(second)}", key, symbolic_partials,
         parsed, point, None, second,
-        wait=max(symbolic_jobs.WAIT_FOR_SYMBOLIC, symbolic_jobs.WAIT_FOR_POINT),
     )  # fmt: skip
 
 
 def symbolic_jacobian_job(vector, point: tuple) -> symbolic_jobs.Job:
     """SymPy's exact Jacobian at the point."""
     key = ("sv-jacobian", vector.text, point)
-    return symbolic_jobs.submit(
+    return symbolic_jobs.submit_small(
         "sv-jacobian", key, symbolic_jacobian, vector, point,
-        wait=max(symbolic_jobs.WAIT_FOR_SYMBOLIC, symbolic_jobs.WAIT_FOR_POINT),
     )  # fmt: skip

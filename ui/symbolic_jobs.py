@@ -47,6 +47,13 @@ def submit(part: str, key: tuple, function, *args, wait: float) -> Job:
     return job
 
 
+def submit_small(part: str, key: tuple, function, *args) -> Job:
+    """`submit` for a job that is quick once its worker is warm (values at one point, a
+    check): the page waits for it as long as for SymPy's values at x0 (WAIT_FOR_POINT),
+    or longer where WAIT_FOR_SYMBOLIC is raised (tests)."""
+    return submit(part, key, function, *args, wait=max(WAIT_FOR_SYMBOLIC, WAIT_FOR_POINT))
+
+
 def symbolic_curves(
     parsed, max_order: int, x_range: tuple[float, float], params: tuple[tuple[str, float], ...]
 ) -> Job:
@@ -61,10 +68,7 @@ def symbolic_curves(
 def symbolic_point(parsed, max_order: int, x0: float, params: tuple[tuple[str, float], ...]) -> Job:
     """The job giving SymPy's derivatives at x0 alone."""
     key = ("point", parsed.text, max_order, x0, params)
-    return submit(
-        "point", key, symbolic_at, parsed, max_order, x0, dict(params),
-        wait=max(WAIT_FOR_SYMBOLIC, WAIT_FOR_POINT),
-    )  # fmt: skip
+    return submit_small("point", key, symbolic_at, parsed, max_order, x0, dict(params))
 
 
 MEANWHILE = "AD and finite differences are shown meanwhile."

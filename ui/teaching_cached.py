@@ -32,16 +32,14 @@ def answer_curves(
 
 def steps_job(parsed) -> symbolic_jobs.Job:
     """The steps of d/dx f in LaTeX: a job shared by every session."""
-    return symbolic_jobs.submit(
+    return symbolic_jobs.submit_small(
         "tt-steps", ("tt-steps", parsed.text), shown_steps, parsed,
-        wait=max(symbolic_jobs.WAIT_FOR_SYMBOLIC, symbolic_jobs.WAIT_FOR_POINT),
     )  # fmt: skip
 
 
 def check_job(parsed, answer, order: int) -> symbolic_jobs.Job:
     """The verdict on `answer` (parsed) as f's `order`-th derivative, SymPy's proof included."""
-    return symbolic_jobs.submit(
+    return symbolic_jobs.submit_small(
         "tt-check", ("tt-check", parsed.text, answer.text, order), checked_answer,
         parsed, answer.text, order,
-        wait=max(symbolic_jobs.WAIT_FOR_SYMBOLIC, symbolic_jobs.WAIT_FOR_POINT),
     )  # fmt: skip

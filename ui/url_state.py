@@ -91,6 +91,16 @@ def save(
         st.query_params.from_dict(values)
 
 
+def update(fields: list[Field]) -> None:
+    """Write `fields` into the URL and leave its other pairs as they are: for a fragment's
+    own rerun, where the page's `save` does not run."""
+    for field in fields:
+        if field.session in st.session_state:
+            text = field.write(st.session_state[field.session])
+            if st.query_params.get(field.query) != text:
+                st.query_params[field.query] = text
+
+
 def one_of(options):
     """A reader that accepts only one of `options` (compared as text)."""
 

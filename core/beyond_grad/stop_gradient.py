@@ -14,7 +14,6 @@ constant going back. Without it the target moves with θ as well and
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import jax
@@ -23,6 +22,7 @@ import numpy as np
 from jax import lax
 from numpy.typing import ArrayLike
 
+from core.arguments import finite_number
 from core.engines import autodiff  # noqa: F401  (importing it switches JAX to float64)
 
 STATE_SIZE = 3  # the lecture's θ, s_prev and s have three entries
@@ -92,12 +92,7 @@ def td_update(theta: ArrayLike, s_prev: ArrayLike, r: float, s: ArrayLike) -> TD
         [1.2, -1.2, 1.2]
     """
     theta, s_prev, s = _state(theta, "θ"), _state(s_prev, "s_prev"), _state(s, "s")
-    try:
-        r = float(r)
-    except (TypeError, ValueError):
-        raise ValueError(f"The reward r must be a number, got {r!r}.") from None
-    if not math.isfinite(r):
-        raise ValueError(f"The reward r must be finite, got {r}.")
+    r = finite_number(r, "The reward r")
     semi, full = _gradients(jnp.asarray(theta), jnp.asarray(s_prev), jnp.asarray(r), jnp.asarray(s))
     semi, full = np.asarray(semi, dtype=np.float64), np.asarray(full, dtype=np.float64)
     value_prev, target = float(theta @ s_prev), float(r + theta @ s)
