@@ -95,8 +95,11 @@ def test_a_click_on_the_tangent_chart_moves_x0(page: Page, app_url):
     _settle(page)
     _click_chart(page, page.get_by_test_id("stPlotlyChart").nth(2), 0.75)
     page.wait_for_url(re.compile(r"x0=[0-9]"), timeout=LOAD_TIMEOUT)  # x₀ > 0 now
+    box = page.get_by_role("spinbutton", name="Point x₀")
+    # The link changes in the run; the box only when that run's widgets reach the browser.
+    expect(box).not_to_have_value("-2.000", timeout=LOAD_TIMEOUT)
     _settle(page)
-    moved = float(page.get_by_role("spinbutton", name="Point x₀").input_value())
+    moved = float(box.input_value())
     assert 1.0 < moved < 3.0  # three quarters across [−4, 4]
     expect(_sentence(page)).to_contain_text(f"f′(x₀) = {2 * moved:g} (AD)", timeout=LOAD_TIMEOUT)
 
