@@ -48,7 +48,12 @@ def simplify_difference(left: sympy.Expr, right: sympy.Expr) -> Simplified:
     difference = left - right
     if difference != 0:
         # doit() resolves what the engines leave unevaluated, e.g. Subs(0, ξ, u) = 0
-        difference = sympy.simplify(difference.doit())
+        try:
+            difference = sympy.simplify(difference.doit())
+        except (ValueError, TypeError, ArithmeticError, NotImplementedError, RecursionError):
+            # SymPy's own failures, e.g. simplify of max(x, max(x, x/a))'s derivative
+            # compares a nan inside Max ("not comparable"): nothing is proven then.
+            return Simplified("unknown", None, operations)
     if difference == 0:
         return Simplified("zero", None, operations)
     if difference.is_number and not difference.has(sympy.nan, sympy.zoo):

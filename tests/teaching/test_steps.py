@@ -242,6 +242,14 @@ def test_verification_falls_back_to_numbers_when_simplify_runs_out(monkeypatch):
     assert "agree at 96 random points" in last.explanation
 
 
+def test_a_simplify_sympy_itself_fails_on_is_checked_by_numbers():
+    # Found by hypothesis: SymPy's simplify of this difference raises "The argument 'nan'
+    # is not comparable" inside Max; the step says so by numbers instead of crashing.
+    last = core.derivative_steps(parse_expression("max(x, max(x, x/a))"))[-1]
+    assert last.rule == "simplify"
+    assert "random points" in last.explanation
+
+
 # -- bounds and validation -----------------------------------------------------------------
 
 
