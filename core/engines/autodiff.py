@@ -12,45 +12,19 @@ fused compiled form wins and is cached per canonical expression, order and lengt
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 
 import jax
+import jax.numpy as jnp
+import numpy as np
 
-jax.config.update("jax_enable_x64", True)  # every comparison of methods is in float64
-
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-from jax import lax  # noqa: E402
-from jax.experimental import jet  # noqa: E402
-
-from core.engines import taylor_rules  # noqa: E402
-from core.language import functions  # noqa: E402
-from core.language.expression import REFERENCE, ParsedExpression, parse_expression  # noqa: E402
-
-taylor_rules.register()  # jet's missing and slow rules, before any series is propagated
+from core.engines import autodiff_compiled
+from core.engines.taylor_mode import elementwise_function, taylor_derivatives
+from core.language import functions
+from core.language.expression import ParsedExpression, parse_expression
 
 MAX_ORDER = 10
 COMPILE_FROM_LENGTH = 20_000  # grids at least this long use the compiled, cached form
-COMPILED_CACHE_SIZE = 32
-
-
-def taylor_derivatives(function, x: jax.Array, max_order: int) -> list[jax.Array]:
-    """Derivatives 0..max_order of an elementwise function at every point of `x`.
-
-    Seeds the input path x(t) = x + t, whose derivatives are (1, 0, 0, ...), so the
-    output series of `jet` are f'(x), f''(x), ... (jet's terms are derivatives, not
-    Taylor coefficients).
-
-    Returns:
-        max_order + 1 arrays shaped like `x` (a list: stacking them eagerly would
-        compile a new concatenation for every order).
-    """
-    if max_order == 0:
-        return [function(x)]
-    series = [jnp.ones_like(x)] + [jnp.zeros_like(x)] * (max_order - 1)
-    primal, terms = jet.jet(function, (x,), (series,))
-    return [primal, *terms]
 
 
 def resolve_parameters(
@@ -85,29 +59,6 @@ def _validate(parsed: ParsedExpression, xs, max_order: int) -> np.ndarray:
     return xs
 
 
-def _elementwise(parsed: ParsedExpression, params):
-    variable = parsed.variables[0]
-
-    def function(x):
-        env = {REFERENCE: x, variable: x}
-        env.update({name: lax.full_like(x, value) for name, value in params.items()})
-        # Adding zeros makes expressions without x ("5", "a") a function of the grid.
-        return lax.add(parsed.jax(env), lax.full_like(x, 0.0))
-
-    return function
-
-
-@functools.lru_cache(maxsize=COMPILED_CACHE_SIZE)
-def _compiled(text: str, variable: str, parameters: tuple[str, ...], max_order: int):
-    parsed = parse_expression(text, (variable,))
-
-    def run(x, parameter_values):
-        params = dict(zip(parameters, parameter_values, strict=True))
-        return jnp.stack(taylor_derivatives(_elementwise(parsed, params), x, max_order))
-
-    return jax.jit(run)
-
-
 def ad_derivatives(
     parsed: ParsedExpression,
     xs,
@@ -132,10 +83,14 @@ def ad_derivatives(
     xs = _validate(parsed, xs, max_order)
     values = resolve_parameters(parsed, params)
     if len(xs) >= COMPILE_FROM_LENGTH:
-        compiled = _compiled(parsed.text, parsed.variables[0], parsed.parameters, max_order)
-        result = compiled(jnp.asarray(xs), jnp.asarray(list(values.values()), dtype=jnp.float64))
-        return np.asarray(result, dtype=np.float64)
-    rows = taylor_derivatives(_elementwise(parsed, values), jnp.asarray(xs), max_order)
+        return autodiff_compiled.derivatives(
+            parsed, xs, max_order, values, lambda points: _eager(parsed, points, max_order, values)
+        )
+    return _eager(parsed, xs, max_order, values)
+
+
+def _eager(parsed: ParsedExpression, xs: np.ndarray, max_order: int, values) -> np.ndarray:
+    rows = taylor_derivatives(elementwise_function(parsed, values), jnp.asarray(xs), max_order)
     return np.stack([np.asarray(row, dtype=np.float64) for row in rows])
 
 
@@ -150,7 +105,7 @@ def derivatives_at(
         raise ValueError(f"max_order must be between 0 and 16, got {max_order}.")
     xs = _validate(parsed, [float(x0)], 0)
     values = resolve_parameters(parsed, params)
-    rows = taylor_derivatives(_elementwise(parsed, values), jnp.asarray(xs), max_order)
+    rows = taylor_derivatives(elementwise_function(parsed, values), jnp.asarray(xs), max_order)
     return np.array([float(np.asarray(row)[0]) for row in rows])
 
 

@@ -150,6 +150,11 @@ def _build(node: Node, ops: _Operations) -> Callable:
     if node.operator == "^" and (n := _integer_exponent(node.right)) is not None:
         return _integer_power(left, n, ops)
     right = _build(node.right, ops)
+    if node.operator == "^" and isinstance(node.left, Constant) and node.left.name == "e":
+        # e^u is exp(u): one primitive, where a power of a varying exponent takes
+        # exp(u log e) and, under jit, its zero-base limits (core.engines.taylor_rules).
+        exp = ops.function("exp")
+        return lambda env: exp(right(env))
     operation = {"+": ops.add, "-": ops.sub, "*": ops.mul, "/": ops.div, "^": ops.power}[
         node.operator
     ]
