@@ -7,7 +7,7 @@ PORT ?= 8501
 SERVE_PORT ?= 8080
 REPLICAS ?= $(shell nproc)
 
-.PHONY: run serve test lint bench loadtest install install-test chromium nginx screenshots clean
+.PHONY: run serve test lint bench loadtest install install-test install-gpu chromium nginx screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+# JAX's CUDA 13 build (an NVIDIA GPU and driver): AD then runs on the GPU, in float64 too.
+install-gpu: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,gpu]'
 
 # The warm launcher: the port opens once JAX and the worker pools are warm (~15-40 s).
 run: install
