@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 
+from core.engines import xla_flags  # noqa: F401  (XLA_FLAGS, before any JAX computation)
 from core.errors import BudgetExceeded, ExpressionError
 from core.language.expression import ParsedExpression, parse_expression
 
