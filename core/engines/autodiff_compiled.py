@@ -14,7 +14,9 @@ own copies of sin and cos. So:
 - divisions are products with one reciprocal (`core.engines.taylor_elementary`), so
   no term becomes a loop of its own;
 - powers skip their zero-base limits and say where a base is 0
-  (`taylor_rules.flag_zero_bases`); those few points are computed again un-jitted.
+  (`taylor_rules.flag_zero_bases`); those few points are computed again un-jitted;
+- LLVM vectorises that loop over the grid at high orders only with a raised unroll
+  threshold, which `import core` puts in XLA_FLAGS (`core.engines.xla_flags`).
 
 `benchmarks/bench.py` measures the result against f alone, SymPy and the others.
 """
