@@ -17,15 +17,12 @@ the floor. On a CPU the same table runs (with --size), measured bandwidth only.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from typing import NamedTuple
 
 import numpy as np
 
 DEFAULT_SIZE = 100_000_000
 DEFAULT_ORDERS = (4, 8)
-REPEATS = 5
 TARGET_RATIO = 2.0
 
 # Nominal memory bandwidth (bytes/s) by a substring of jax's device_kind, from the
@@ -53,19 +50,6 @@ def nominal_bandwidth(device_kind: str) -> float | None:
     return None
 
 
-def median_time(function, repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def ms(seconds: float | None) -> str:
-    return "—" if seconds is None else f"{seconds * 1000:,.2f}"
-
-
 class Measured(NamedTuple):
     label: str
     order: int
@@ -83,7 +67,7 @@ def gpu_table(size: int = DEFAULT_SIZE, orders=DEFAULT_ORDERS):
     import jax
     import jax.numpy as jnp
 
-    from benchmarks.bench import FUNCTIONS
+    from benchmarks.bench import FUNCTIONS, measure, once
     from core import parse_expression
     from core.engines import autodiff_compiled, taylor_mode
 
@@ -91,7 +75,7 @@ def gpu_table(size: int = DEFAULT_SIZE, orders=DEFAULT_ORDERS):
     x = jax.block_until_ready(jnp.linspace(-4.0, 4.0, size, dtype=jnp.float64))
     copy = jax.jit(lambda values: values + 1.0)
     jax.block_until_ready(copy(x))
-    measured = 2 * x.nbytes / median_time(lambda: jax.block_until_ready(copy(x)))
+    measured = 2 * x.nbytes / measure(lambda: jax.block_until_ready(copy(x)))
     nominal = nominal_bandwidth(device.device_kind)
     no_parameters = jnp.zeros((0,), dtype=jnp.float64)
     results = []
@@ -99,7 +83,7 @@ def gpu_table(size: int = DEFAULT_SIZE, orders=DEFAULT_ORDERS):
         parsed = parse_expression(text)
         alone = jax.jit(taylor_mode.elementwise_function(parsed, {}))
         jax.block_until_ready(alone(x))
-        t_alone = median_time(lambda alone=alone: jax.block_until_ready(alone(x)))
+        t_alone = measure(lambda alone=alone: jax.block_until_ready(alone(x)))
         for order in orders:
             autodiff_compiled.compiled.cache_clear()
             function = autodiff_compiled.compiled(parsed.text, "x", (), order)
@@ -107,8 +91,8 @@ def gpu_table(size: int = DEFAULT_SIZE, orders=DEFAULT_ORDERS):
             def run(function=function):
                 return jax.block_until_ready(function(x, no_parameters))
 
-            t_first, (rows, zero_base) = timed(run)
-            t_ad = median_time(run)
+            t_first, (rows, zero_base) = once(run)
+            t_ad = measure(run)
             moved = x.nbytes + sum(row.nbytes for row in rows)
             moved += 0 if zero_base is None else zero_base.nbytes
             results.append(
@@ -120,14 +104,8 @@ def gpu_table(size: int = DEFAULT_SIZE, orders=DEFAULT_ORDERS):
     return results, device, measured, nominal
 
 
-def timed(function):
-    started = time.perf_counter()
-    value = function()
-    return time.perf_counter() - started, value
-
-
 def print_gpu_section(size: int = DEFAULT_SIZE, orders=DEFAULT_ORDERS) -> None:
-    from benchmarks.bench import print_table
+    from benchmarks.bench import ms, print_table
 
     results, device, measured, nominal = gpu_table(size, orders)
     print(f"## 7. Taylor-mode AD on {device.platform.upper()} ({device.device_kind})\n")

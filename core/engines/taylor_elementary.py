@@ -9,7 +9,7 @@ divide every term by the series' first coefficient (`/ u[0]`), and each term of 
 result is used by every later term, so each became such a loop. Here:
 
 - a series is divided by its first coefficient once, as a product with its reciprocal
-  (`_reciprocal`, one user per term), and by k as a product with the constant 1/k;
+  (`reciprocal`, one user per term), and by k as a product with the constant 1/k;
 - a quotient's own value is still the exact division u_0 / w_0 (it has one user, the
   output), while its higher terms use u_0 * (1/w_0).
 
@@ -54,18 +54,22 @@ def _exp_rule(primals_in, series_in, **_):
     return v[0], v[1:]
 
 
-def _log_rule(primals_in, series_in, **_):
-    """v = log u: v_k = (u_k - (1/k) sum_{j=1..k-1} j v_j u_{k-j}) / u_0."""
-    (x,), (series,) = primals_in, series_in
-    u = [x, *series]
-    inverse = reciprocal(x)
-    v = [lax.log(x)]
+def log_series(u):
+    """v = log u: v_k = (u_k - (1/k) sum_{j=1..k-1} j v_j u_{k-j}) / u_0, with v_0 = log u_0."""
+    inverse = reciprocal(u[0])
+    v = [lax.log(u[0])]
     for k in range(1, len(u)):
         term = u[k]
         if k > 1:
             convolution = _total([j * v[j] * u[k - j] for j in range(1, k)])
             term = lax.sub(term, lax.mul(convolution, 1.0 / k))
         v.append(lax.mul(term, inverse))
+    return v
+
+
+def _log_rule(primals_in, series_in, **_):
+    (x,), (series,) = primals_in, series_in
+    v = log_series([x, *series])
     return v[0], v[1:]
 
 

@@ -90,7 +90,7 @@ def _tanh_rule(primals_in, series_in, **_):
     (series,) = series_in
     u = [x, *series]
     cosh = lax.cosh(x)
-    c = [lax.div(lax.full_like(x, 1.0), lax.mul(cosh, cosh))]
+    c = [taylor_elementary.reciprocal(lax.mul(cosh, cosh))]
     v = [lax.tanh(x)]
     for k in range(1, len(u)):
         v.append(lax.mul(sum(j * c[k - j] * u[j] for j in range(1, k + 1)), 1.0 / k))
@@ -219,9 +219,7 @@ def _varying_power(u, y, v0):
     w_k = sum_{j=0..k} y_j L_{k-j}; v_k = (1/k) sum_{j=1..k} j w_j v_{k-j}. A negative
     base gives nan (u^y is complex beside the point).
     """
-    logs, inverse = [lax.log(u[0])], taylor_elementary.reciprocal(u[0])
-    for k in range(1, len(u)):
-        logs.append((u[k] - sum(j * logs[j] * u[k - j] for j in range(1, k)) * (1.0 / k)) * inverse)
+    logs = taylor_elementary.log_series(u)
     w = [None] + [sum(y[j] * logs[k - j] for j in range(k + 1)) for k in range(1, len(u))]
     v = [v0]
     for k in range(1, len(u)):
