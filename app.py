@@ -8,11 +8,14 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st
 
-st.set_page_config(
-    page_title="Derivative Explorer", page_icon=":material/functions:", layout="wide"
-)
+from ui import instructor  # Streamlit only: the link's flags decide the sidebar's state
 
-from ui import cached, instructor, presets  # noqa: E402  (after set_page_config: importing core loads JAX)
+st.set_page_config(
+    page_title="Derivative Explorer", page_icon=":material/functions:", layout="wide",
+    initial_sidebar_state=instructor.sidebar_state(),  # a student's link starts it closed
+)  # fmt: skip
+
+from ui import cached, phone, presets  # noqa: E402  (after set_page_config: importing core loads JAX)
 from ui.widgets import scrolling_latex  # noqa: E402
 
 scrolling_latex()
@@ -38,8 +41,10 @@ with st.sidebar:
         "Derivatives three ways: automatic differentiation (JAX), symbolic (SymPy) and "
         f"finite differences (NumPy). JAX runs on **{device}**."
     )
-    presets.picker()
+    if not instructor.locks_view():  # a student's link: no way to other pages
+        presets.picker()
 instructor.apply()
+phone.apply(page.url_path)
 with presets.banner(page):  # the lecture preset's note, above the page
     page.run()
 instructor.panel(page.url_path)

@@ -118,6 +118,24 @@ def _wait_healthy(
             raise StartError(f"{what} {url} exited with {process.returncode}: see {log}")
 
 
+@contextlib.contextmanager
+def one_process(
+    command: Sequence[str], url: str, log: Path, timeout: float = 300.0
+) -> Iterator[subprocess.Popen]:
+    """Run one server `command` in its own process group until `url` is healthy; yield
+    the process, and stop its whole group (SIGTERM, then SIGKILL) on exit.
+
+    Raises:
+        StartError: it exited, or was not healthy within `timeout` s (names `log`).
+    """
+    process = _start(command, log)
+    try:
+        _wait_healthy([(url, process, log)], timeout, "the server")
+        yield process
+    finally:
+        _stop([process])
+
+
 def _taken(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0

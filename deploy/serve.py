@@ -24,6 +24,8 @@ registry and is found by the page's script runs later. The launcher
 3. waits (at most `--background-timeout` s) for the threads the warm-up started, such
    as the optimizers' compiles, so the first visitor does not share the two cores with
    them;
+   then runs every other page link once the same way (deploy.warm_pages: each page at
+   its defaults, each lecture preset's link), so a first visit by link finds its page warm;
 4. starts Streamlit's own command line (`streamlit run`) in this process: headless, no
    usage statistics, no file watcher. Other `--server.*`-style flags pass through.
 """
@@ -112,6 +114,14 @@ def warm(app: Path, *, page: bool = True, background_timeout: float = 60.0) -> s
         if page:
             _run_default_page(app)
     _join_new_threads(threads_before, background_timeout)
+    if page:
+        # Then every other page link (each page at its defaults, each lecture preset), once
+        # the compiles above no longer share the cores: a student opening the teacher's link
+        # finds that page warm too (deploy.warm_pages).
+        from deploy.warm_pages import warm_pages
+
+        with _quiet_bare_mode():
+            warm_pages(app, log=_log)
     # What warming made (JAX's and SymPy's modules, compiled code, the caches) lives as
     # long as the server: moved out of the collector's generations, later collections
     # no longer walk it.

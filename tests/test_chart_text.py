@@ -250,10 +250,10 @@ def test_the_explorer_figure_at_order_10_fits_and_names_every_order(explorer_val
         text = describe(figure)
         assert len(text) <= MAX_CHARACTERS
         assert text.startswith("Chart of 26 series")
-        for name in ("f (AD, symbolic, finite diff.)", "f⁽10⁾ (AD, symbolic)"):
+        for name in ("f (AD, symbolic, finite diff.)", "f⁽¹⁰⁾ (AD, symbolic)"):
             assert name in text
         top = ad[10][np.isfinite(ad[10])].max()
-        assert f"to {_shown(top)}" in text.split("f⁽10⁾")[-1]
+        assert f"to {_shown(top)}" in text.split("f⁽¹⁰⁾")[-1]
 
 
 def test_the_explorer_figure_of_one_order_tells_each_method(explorer_values):

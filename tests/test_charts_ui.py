@@ -20,23 +20,42 @@ def _page():
     st.session_state["t_returned"] = type(state).__name__
 
 
-def _run() -> AppTest:
-    return AppTest.from_function(_page, default_timeout=60).run()
+def _run(projector: bool = False) -> AppTest:
+    app = AppTest.from_function(_page, default_timeout=60)
+    app.session_state["instructor_projector"] = projector
+    return app.run()
 
 
-def test_the_chart_is_thinned_named_and_followed_by_its_sentence_and_its_data():
+def test_the_chart_is_thinned_named_and_followed_by_its_description_and_its_data():
     app = _run()
     assert not app.exception
     (chart,) = app.get("plotly_chart")
     spec = json.loads(chart.proto.spec)
     assert spec["data"][0]["x0"] == 0.0  # through for_screen: a uniform grid as x0 and dx
-    assert chart.proto.alt.startswith("Chart of 1 series.")
-    (caption,) = app.caption
+    # The chart's accessible name is the whole description, not a pointer to a caption.
+    assert chart.proto.alt.startswith("Chart of 1 series. f_1* (line, 101 points)")
+    assert "y from 0 (at x = 1) to 1 (at x = 0)" in chart.proto.alt
+    # Under the chart, one small toggle instead of a paragraph: the words and the data in it.
+    assert [type(child).__name__ for child in app.main.children.values()] == [
+        "UnknownElement",  # the chart
+        "Expander",
+    ]
+    (description,) = app.expander
+    assert description.label == "Chart description and data"
+    assert description.proto.type == description.proto.COMPACT  # a small toggle, no box
+    (caption,) = description.caption
     # Markdown's own characters are escaped, so a name like f_1* reads as written.
     assert caption.value.startswith("Chart: Chart of 1 series. f\\_1\\* (line, 101 points)")
-    assert "y from 0 (at x = 1) to 1 (at x = 0)" in caption.value
-    (button,) = app.get("download_button")
+    (button,) = description.get("download_button")
     assert button.proto.label == "Download the data (CSV)"
     assert button.proto.ignore_rerun  # on_click="ignore": a download does not rerun the page
     assert button.proto.deferred_file_id  # the CSV is built only when it is asked for
     assert app.session_state["t_returned"] == "PlotlyState"  # on_select still returns a state
+
+
+def test_the_projector_style_draws_the_figure_larger_and_describes_the_same_data():
+    plain, projected = (json.loads(_run(on).get("plotly_chart")[0].proto.spec) for on in (0, 1))
+    line = lambda spec: spec["data"][0].get("line", {}).get("width", 2)  # noqa: E731
+    assert line(projected) > line(plain)
+    assert projected["layout"]["font"]["size"] > plain["layout"].get("font", {}).get("size", 12)
+    assert projected["data"][0]["y"] == plain["data"][0]["y"]  # the same points, same places

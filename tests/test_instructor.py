@@ -3,6 +3,7 @@ kept as the page rewrites its URL, and the sidebar panel that builds such a link
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 
 from tests.page_links import no_exception, open_link
@@ -69,3 +70,46 @@ def test_the_panel_builds_a_link_with_the_pages_state_and_the_chosen_flags():
     assert query["f"]
     # the teacher's own view hides nothing: only the link does
     assert ".st-key-explorer_order" not in _styles(at)
+
+
+def test_the_projector_style_leaves_plotlys_drawing_to_the_figures():
+    # CSS on Plotly's SVG (transform: scale on markers, font sizes on legends) moved every
+    # marker into a corner and made legend entries overlap; the figures carry the sizes.
+    at = open_link(EXPLORER, {"projector": "1"})
+    styles = _styles(at)
+    assert "html { font-size: 20px; }" in styles
+    assert "path.point" not in styles
+    assert "transform" not in styles
+    assert "legendtext" not in styles
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert chart["layout"]["font"]["size"] > 12
+
+
+def test_a_students_link_hides_pickers_but_not_sections():
+    at = open_link(EXPLORER, {"hide": "all,nav", "tan": "1"})
+    no_exception(at)
+    styles = _styles(at)
+    assert 'input[role="combobox"][aria-label="Examples"]' in styles  # the Examples picker
+    # the section's expander is kept: its key is hidden only where it is not a section
+    assert '.st-key-explorer_tangent_open:not(:has(> [data-testid="stExpander"]))' in styles
+    assert "lectures_pick" not in [box.key for box in at.selectbox]  # no way to other pages
+    assert at.expander(key="explorer_tangent_open").proto.expanded
+
+
+def test_a_link_that_hides_one_control_keeps_the_pickers():
+    at = open_link(EXPLORER, {"hide": "n"})
+    assert 'aria-label="Examples"' not in _styles(at)
+    assert "lectures_pick" in [box.key for box in at.selectbox]
+
+
+def test_the_projector_style_draws_every_pages_tables_with_text_that_grows():
+    # st.dataframe draws on a canvas at a fixed 14 px; st.table's text grows with the
+    # projector's font, so in projector style the pages' tables are st.table.
+    for page in ("views/fd_lab.py", "views/descent.py", "views/regression.py"):
+        plain = open_link(page, {})
+        assert len(plain.dataframe) >= 1, page
+        assert len(plain.table) == 0, page
+        projected = open_link(page, {"projector": "1"})
+        no_exception(projected)
+        assert len(projected.dataframe) == 0, page
+        assert len(projected.table) >= 1, page

@@ -11,8 +11,15 @@ from core.engines.autodiff import device_name
 from core.engines.autodiff import warm_up as warm_up_autodiff
 from core.engines.bounded_parse import parse_bounded, parse_vector_bounded
 from core.engines.bounded_parse import warm_up as warm_up_parsing
+from core.engines.fd_checks import GrowingDifference
 from core.engines.symbolic import warm_up as warm_up_symbolic
-from core.explorer.derivatives import GRID_SIZE, NumericView, numeric_at, numeric_curves
+from core.explorer.derivatives import (
+    GRID_SIZE,
+    NumericView,
+    growing_differences,
+    numeric_at,
+    numeric_curves,
+)
 from core.programs.worker import warm_up as warm_up_programs
 
 
@@ -102,6 +109,15 @@ def _numeric_curves(
 @st.cache_data(max_entries=1024, show_spinner=False)
 def _numeric_at(text: str, max_order: int, x0: float, params: tuple, settings: tuple):
     return numeric_at(parse(text), max_order, x0, dict(params), **dict(settings))
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def growing_finite_differences(
+    text: str, max_order: int, x0: float, params: tuple, scheme: str, accuracy: int, h
+) -> tuple[GrowingDifference, ...]:
+    """The orders whose finite difference at x0 has no limit (|x|″ at 0 grows like 1/h)."""
+    settings = {"scheme": scheme, "accuracy": accuracy, "h": h}
+    return growing_differences(parse(text), max_order, x0, dict(params), **settings)
 
 
 def numeric(

@@ -1,11 +1,12 @@
 """Every chart the way pages draw it, with its text alternative and its data.
 
-`show` draws a Plotly figure (through `for_screen` when given `points`), then a caption
-that says in words what the chart shows (generated from the drawn data by
-`core.chart_text.describe`) and a button that downloads the drawn data as CSV. The CSV is
-built only when the button is clicked (a callable `data`, run by Streamlit on a separate
-thread), so a rerun pays only for the sentence; `on_click="ignore"` keeps a click from
-rerunning the page.
+`show` draws a Plotly figure (through `for_screen` when given `points`, and through
+`core.projector.for_projector` in the projector style), named for screen readers by what it
+shows in words (generated from the drawn data by `core.chart_text.describe`). Under it, a
+small "Chart description" toggle holds the same words and a button that downloads the drawn
+data as CSV: a paragraph under every chart doubled a page's length. The CSV is built only
+when the button is clicked (a callable `data`, run by Streamlit on a separate thread), so a
+rerun pays only for the sentence; `on_click="ignore"` keeps a click from rerunning the page.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ import streamlit as st
 
 from core.chart_text import describe, figure_csv
 from core.plotting import for_screen
+from core.projector import for_projector
+from ui import instructor
 
 PREFIX = "Chart: "
+DESCRIPTION_LABEL = "Chart description and data"
 DOWNLOAD_LABEL = "Download the data (CSV)"
 
 
@@ -41,27 +45,22 @@ def show(figure: go.Figure, *, key: str, points: int | None = None, **plotly_cha
     if points:
         figure = for_screen(figure, points=points)
     text = describe(figure)
-    plotly_chart_kwargs.setdefault("alt", _first_sentence(text))
-    chart = st.plotly_chart(figure, key=key, **plotly_chart_kwargs)
-    st.caption(PREFIX + _escape_markdown(text))
-    st.download_button(
-        DOWNLOAD_LABEL,
-        data=lambda: figure_csv(figure),
-        file_name=f"{_file_stem(key)}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        on_click="ignore",
-        icon=":material/download:",
-        type="tertiary",
-    )
+    plotly_chart_kwargs.setdefault("alt", text)  # the chart's accessible name: all of it
+    shown = for_projector(figure) if instructor.projector_on() else figure
+    chart = st.plotly_chart(shown, key=key, **plotly_chart_kwargs)
+    with st.expander(DESCRIPTION_LABEL, type="compact", icon=":material/description:"):
+        st.caption(PREFIX + _escape_markdown(text))
+        st.download_button(
+            DOWNLOAD_LABEL,
+            data=lambda: figure_csv(figure),
+            file_name=f"{_file_stem(key)}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+            icon=":material/download:",
+            type="tertiary",
+        )
     return chart
-
-
-def _first_sentence(text: str) -> str:
-    """A short accessible name for the chart itself; the caption after it has the rest."""
-    start = text.find("Chart of")
-    end = text.find(". ", max(start, 0))
-    return (text if end < 0 else text[: end + 1]) + " Described in the caption below."
 
 
 def _escape_markdown(text: str) -> str:

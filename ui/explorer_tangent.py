@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core.explorer.latex_layout import equation
 from core.explorer.tangent_figures import (
     SUBSCRIPTS,
     secant_slope_figure,
@@ -21,6 +22,7 @@ from core.explorer.tangent_figures import (
     taylor_figure,
 )
 from core.explorer.tangents import MAX_DEGREE, polynomial_latex
+from core.plotting import order_name
 from ui import charts, url_state
 from ui import explorer_tangent_cached as cached
 from ui.widgets import number
@@ -30,12 +32,19 @@ X0 = f"{P}x0"  # the Explorer's x0 box
 TANGENT_OPEN, TAYLOR_OPEN = f"{P}tangent_open", f"{P}taylor_open"
 STEP, DEGREE, TOLERANCE = f"{P}secant_h", f"{P}taylor_degree", f"{P}taylor_tol"
 MOVED = f"{P}tangent_moved"  # a click asked for a new x0: the whole page reruns
-# h from 2 down to 1e-4 in 1-2-5 steps: "Shrink h" halves it (or 0.5 -> 0.2 -> 0.1).
-STEPS = (*(float(f"{m}e{e}") for e in range(-4, 0) for m in (1, 2, 5)), 1.0, 2.0)
+# h from 2 down to 1e-4 in 1-2-5 steps ("Shrink h" halves it, or 0.5 -> 0.2 -> 0.1), then
+# by tens to 1e-12: far enough below 1e-8 to watch rounding in f(x0 + h) - f(x0) take over.
+STEPS = (
+    *(float(f"1e{e}") for e in range(-12, -4)),
+    *(float(f"{m}e{e}") for e in range(-4, 0) for m in (1, 2, 5)),
+    1.0,
+    2.0,
+)
 START_STEP = 1.0
 TOLERANCES = (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8)
 TABLE_ROWS = 8  # the Shrink h table: the last steps taken
 SCREEN_POINTS = 400
+TAYLOR_WIDTH = 44  # characters per line of Tₙ (latex_layout.equation): fits a projector's column
 
 DEFAULTS = {
     TANGENT_OPEN: False,
@@ -84,11 +93,13 @@ def render(parsed, x_range: tuple[float, float], x0: float, params: dict) -> Non
 @st.fragment
 def _tangent_section(text: str, x_range: tuple, x0: float, params: tuple) -> None:
     _follow_click()
-    c1, c2, c3 = st.columns([4, 1, 1], vertical_alignment="bottom")
+    # Room for "Shrink h" and "Reset h" whole in the projector style's larger text.
+    c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
     h = c1.select_slider("Secant step h", STEPS, key=STEP, format_func=short)
     smallest = STEPS.index(h) == 0
     c2.button("Shrink h", key=f"{P}shrink_h", icon=":material/compress:", on_click=_shrink,
-              disabled=smallest, help="One step smaller: h → h/2 (or 0.5 → 0.2)")  # fmt: skip
+              disabled=smallest,
+              help="One step smaller: h → h/2 (or 0.5 → 0.2); below 1e-4, h → h/10")  # fmt: skip
     c3.button("Reset h", key=f"{P}reset_h", icon=":material/replay:", on_click=_reset)
     url_state.update(FIELDS)  # a fragment's rerun: the page's save does not run
     try:
@@ -177,13 +188,17 @@ def _taylor_section(text: str, x_range: tuple, x0: float, params: tuple) -> None
     if not np.isfinite(view.coefficients).all():
         k = int(np.flatnonzero(~np.isfinite(view.coefficients))[0])
         st.warning(
-            f"f⁽{k}⁾(x₀) is infinite or undefined at x₀ = {x0:g}: f has no Taylor "
-            f"polynomial of degree {degree} there (try another x₀ or a lower degree).",
+            f"f is undefined at x₀ = {x0:g} (outside its domain, or a pole): it has no "
+            "derivatives there, so no Taylor polynomial (try another x₀)."
+            if k == 0
+            else f"{order_name(k)}(x₀) is infinite or undefined at x₀ = {x0:g}: f has no "
+            f"Taylor polynomial of degree {degree} there (try another x₀ or a lower degree).",
             icon=":material/warning:",
         )
         return
     st.markdown(_radius_sentence(view, name))
-    st.latex(f"T_{{{degree}}}(x) = {polynomial_latex(view.coefficients, x0)}")
+    # Broken into lines like the Explorer's derivatives: T₈ on one line ran off the column.
+    st.latex(equation(f"T_{{{degree}}}(x)", polynomial_latex(view.coefficients, x0), TAYLOR_WIDTH))
     st.caption(
         "The coefficients c_k = f⁽ᵏ⁾(x₀)/k! all come from one Taylor-mode pass of JAX "
         "(jax.experimental.jet). Shaded: |x − x₀| < r. The y-axis is f's range, so a "

@@ -3,17 +3,26 @@
 Like TensorFlow Playground's hide flags, a link can name the controls its page does not
 show, so a class sees the idea and not the knobs:
 
-    ?hide=all            every control of the page (its URL fields); buttons such as
-                         Play and Step stay
+    ?hide=all            every control of the page (its URL fields) and its example
+                         pickers; the open sections stay, with their charts and their
+                         buttons (Play, Step, Shrink h)
     ?hide=n,range        only these: the page's own URL names for its controls
-    ?hide=nav            the sidebar's list of pages (combine: hide=all,nav)
+    ?hide=nav            the sidebar's list of pages and the lectures picker, and the
+                         sidebar starts closed (combine: hide=all,nav)
     ?projector=1         larger text, thicker lines, bigger markers: readable from the
                          back of a room
 
 Hidden controls keep the link's values: only their drawing is hidden, by CSS on the
 `st-key-<session key>` class Streamlit gives every keyed widget, so hiding costs no
-server time and no page changes. The flags are kept in the URL as the page rewrites its
-state (ui.url_state.save) and end at the next page the sidebar opens.
+server time and no page changes. A section (an expander keyed by its URL field, such as
+the Explorer's `tan`) is content, not a control: it stays. The flags are kept in the URL
+as the page rewrites its state (ui.url_state.save) and end at the next page the sidebar
+opens.
+
+The projector style enlarges the page's text by CSS, and its charts through the figures
+themselves (core.projector.for_projector, applied by ui.charts.show): Plotly positions
+markers with its own transform and lays legends out from the font size it knows, so CSS
+on Plotly's SVG moved every marker into a corner and made legend entries overlap.
 """
 
 from __future__ import annotations
@@ -30,22 +39,26 @@ PROJECTOR_KEY = "instructor_projector"
 HIDE_KEY = "instructor_hide"
 HIDE_CHOICES = {"all": "this page's controls", "nav": "the list of pages"}
 
+# Text only: charts get their sizes from core.projector.for_projector (see above). KaTeX
+# grows with the root font (20 px instead of 16). A formula in a column is broken into lines
+# of core.explorer.latex_layout.LINE_WIDTH characters for the plain style's size, so there it
+# keeps that size (20 px, as 1.21 x 16 px): larger, its lines ran off the column's edge.
 PROJECTOR_CSS = """
 <style>
 html { font-size: 20px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
 [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
-.katex { font-size: 1.45em; }
 h1 { font-size: 2.6rem !important; }
-.js-plotly-plot .scatterlayer path.js-line { stroke-width: 4px !important; }
-.js-plotly-plot .scatterlayer path.point { transform: scale(1.5); }
-.js-plotly-plot .xtick text, .js-plotly-plot .ytick text,
-.js-plotly-plot .legendtext { font-size: 17px !important; }
-.js-plotly-plot .g-xtitle text, .js-plotly-plot .g-ytitle text,
-.js-plotly-plot .gtitle { font-size: 19px !important; }
+[data-testid="stColumn"] .katex-display > .katex { font-size: 1em; }
 </style>
 """
 NAV_CSS = '<style>[data-testid="stSidebarNav"] { display: none; }</style>'
+# Pickers that change what the page shows without being one of its URL fields: found by
+# their label (the accessible name of their input), the same on every page.
+PICKER_LABELS = ("Examples", "Gallery")
+# A keyed expander is a section, not a control: its key's class is on the wrapper whose
+# child is the expander; hiding it would hide its charts and buttons too.
+_NOT_A_SECTION = ':not(:has(> [data-testid="stExpander"]))'
 
 
 def hidden_names() -> set[str]:
@@ -55,6 +68,27 @@ def hidden_names() -> set[str]:
 
 def projector_on() -> bool:
     return bool(st.session_state.get(PROJECTOR_KEY))
+
+
+def locks_view() -> bool:
+    """Whether the link hides the page's controls or its list of pages: a student's view,
+    where the sidebar's lectures picker (which opens other pages) is not drawn."""
+    return bool(hidden_names() & {EVERY_CONTROL, NAV})
+
+
+def sidebar_state() -> str:
+    """The page config's initial_sidebar_state: "collapsed" for a link that hides the list
+    of pages (a student has nothing to do there), else Streamlit's "auto"."""
+    return "collapsed" if NAV in hidden_names() else "auto"
+
+
+def table(rows, **dataframe_kwargs) -> None:
+    """A table of values: st.dataframe, or in the projector style st.table, whose HTML text
+    grows with the page's font (the data grid draws on a canvas at a fixed 14 px)."""
+    if projector_on():
+        st.table(rows, hide_index=dataframe_kwargs.get("hide_index"))
+    else:
+        st.dataframe(rows, **dataframe_kwargs)
 
 
 def apply() -> None:
@@ -75,9 +109,14 @@ def hide_controls(fields: Iterable) -> None:
     if not names:
         return
     keys = [field.session for field in fields if EVERY_CONTROL in names or field.query in names]
-    if keys:
-        selectors = ", ".join(f".st-key-{key}" for key in keys)
-        st.html(f"<style>{selectors} {{ display: none !important; }}</style>")
+    selectors = [f".st-key-{key}{_NOT_A_SECTION}" for key in keys]
+    if EVERY_CONTROL in names:
+        selectors += [
+            f'[data-testid="stElementContainer"]:has(input[role="combobox"][aria-label="{label}"])'
+            for label in PICKER_LABELS
+        ]
+    if selectors:
+        st.html(f"<style>{', '.join(selectors)} {{ display: none !important; }}</style>")
 
 
 def kept_flags() -> dict[str, str]:

@@ -12,6 +12,7 @@ import uuid
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from core.engines.readable_report import readable_derivatives as readable_view
 from core.engines.symbolic import WORKERS
 from core.engines.symbolic_queue import QUEUED, REFUSED, RUNNING, Job, SymbolicQueue
 from core.explorer.derivatives import symbolic_at
@@ -69,6 +70,13 @@ def symbolic_point(parsed, max_order: int, x0: float, params: tuple[tuple[str, f
     """The job giving SymPy's derivatives at x0 alone."""
     key = ("point", parsed.text, max_order, x0, params)
     return submit_small("point", key, symbolic_at, parsed, max_order, x0, dict(params))
+
+
+def readable_derivatives(parsed, max_order: int) -> Job:
+    """The job simplifying SymPy's derivatives for reading (core.engines.readable_report);
+    parameters stay symbols, so their values are not part of the key."""
+    key = ("readable", parsed.text, max_order)
+    return submit_small("readable", key, readable_view, parsed, max_order)
 
 
 MEANWHILE = "AD and finite differences are shown meanwhile."

@@ -14,6 +14,9 @@ from core import ExpressionError
 
 def expression_error(text: str, error: ExpressionError) -> None:
     """Show a parse error with a caret under the position it names."""
+    if not text.strip():  # nothing typed: a plain sentence, no caret under nothing
+        st.info(error.message, icon=":material/edit:")
+        return
     body = f"**Cannot read this expression.** {error.message}"
     if error.position is not None:
         caret = " " * min(error.position, len(text)) + "^"

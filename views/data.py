@@ -16,6 +16,7 @@ from core.data.figures import (
 from core.data.samples import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_SAMPLES, DataError
 from ui import charts, data_cached, url_state
 from ui.cached import parse as parse_typed
+from ui.reading import show_reading
 from ui.widgets import expression_error
 
 P = "data_"  # session-state prefix of this page
@@ -80,7 +81,9 @@ if source == SOURCES[0]:
     left, right = st.columns([3, 2])
     text = left.text_input("f(x) =", key=f"{P}expr", help="e.g. sin(2x) + x/2, exp(-x^2), x^3")
     x_range = right.slider("x-range", -10.0, 10.0, key=f"{P}range", step=0.1)
-    c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
+    # The seed's column holds its largest value (10 digits) with the +/− buttons, at a
+    # projector's 1024 px as well as at 1400 px: at [2, 2, 3, 1] it was clipped.
+    c1, c2, c3, c4 = st.columns([2, 2, 3, 2])
     n = c1.slider("Samples n", 10, MAX_SAMPLES, key=f"{P}n", step=10)
     grid = c2.radio("Grid", list(GRID_LABELS), format_func=GRID_LABELS.get, key=f"{P}grid",
                     horizontal=True, help="Random: sorted, distinct, unevenly spaced")  # fmt: skip
@@ -90,10 +93,11 @@ if source == SOURCES[0]:
     try:
         parsed = parse_typed(text)
         st.session_state[f"{P}last_good"] = parsed.text
+        show_reading(parsed, left)
     except ExpressionError as error:
         expression_error(text, error)
         parsed = parse_typed(st.session_state.get(f"{P}last_good", DEFAULTS[f"{P}expr"]))
-        st.caption(f"Still showing the last expression that worked: `{parsed.text}`")
+        st.caption(f"Still showing the last expression that worked: ${parsed.latex}$")
     if parsed.parameters:
         st.caption(f"Parameters {', '.join(parsed.parameters)} are set to 1 on this page.")
     x_range = (float(x_range[0]), float(x_range[1]))

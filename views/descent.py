@@ -10,10 +10,12 @@ from core.descent.figures import contour_figure, loss_figure
 from core.descent.optimizers import ALGORITHMS
 from core.descent.scipy_methods import SCIPY_METHODS
 from core.descent.surfaces import SURFACE_NAMES, surface
-from ui import charts, url_state
+from core.descent.trajectory import Trajectory
+from ui import charts, instructor, url_state
 from ui import descent_cached as cached
 from ui.animation import animate
 from ui.cached import parse as parse_typed
+from ui.reading import show_reading
 from ui.widgets import expression_error
 
 P = "descent_"
@@ -35,7 +37,9 @@ DEFAULTS = {
     f"{P}adam_rate": 3e-2,
     f"{P}max_iter": 1000,
     f"{P}exact": True,
+    f"{P}fit": True,
 }
+RATE_KEYS = (f"{P}gd_rate", f"{P}m_rate", f"{P}adam_rate")
 METHODS = {name: name for name in METHOD_NAMES}
 read_rate = url_state.number_in(RATES)
 # The view in the link; a value at its default is left out (see `_save`).
@@ -60,6 +64,7 @@ FIELDS = {
     "adam_rate": url_state.Field("g_ar", f"{P}adam_rate", read_rate, url_state.write_number),
     "max_iter": url_state.Field("g_n", f"{P}max_iter", url_state.integer_between(10, 5000)),
     "exact": url_state.Field("g_exact", f"{P}exact", url_state.switch, url_state.write_switch),
+    "fit": url_state.Field("g_fit", f"{P}fit", url_state.switch, url_state.write_switch),
 }
 url_state.restore("descent", list(FIELDS.values()), DEFAULTS)
 
@@ -79,14 +84,40 @@ def _start_at_click() -> None:
         st.session_state[f"{P}clicked"] = True
 
 
-def _save(name: str, start: tuple[float, float]) -> None:
+def _save(name: str, start: tuple[float, float], fitted: bool) -> None:
     """Put the view in the URL: only what differs from the defaults, and the condition
-    number and the typed f only where the surface uses them."""
+    number, the typed f and its fitted step sizes only where the surface uses them."""
     unused = {"kappa"} if name != "bowl" else set()
-    unused |= {"custom"} if name != CUSTOM else set()
+    unused |= {"custom", "fit"} if name != CUSTOM else set()
+    unused |= {"gd_rate", "m_rate", "adam_rate"} if fitted else set()
     fields = [field for key, field in FIELDS.items() if key not in unused]
     defaults = {**DEFAULTS, f"{P}x0": start[0], f"{P}y0": start[1]}
     url_state.save(fields, defaults=defaults)
+
+
+def _including(bounds: tuple[float, float], value: float) -> tuple[float, float]:
+    """`bounds` widened, where needed, to show `value` with a tenth of the width to spare."""
+    low, high = bounds
+    spare = 0.1 * (high - low)
+    return min(low, value - spare), max(high, value + spare)
+
+
+def _report_endings(results: dict[str, Trajectory], max_iter: int) -> None:
+    """Why each unfinished run stopped: one line for every run the iteration cap stopped
+    (the usual ending on a hard surface, not an alarm), a notice for each other ending."""
+    capped = {
+        label: t for label, t in results.items() if not t.converged and t.nit >= max_iter
+    }  # fmt: skip
+    if capped:
+        names = ", ".join(f"{label} (final f {t.values[-1]:.3g})" for label, t in capped.items())
+        st.info(
+            f"Stopped at the iteration cap ({max_iter:,} steps) before converging: {names}. "
+            "A larger cap or step size (Settings) lets them go on; Play shows how far each got.",
+            icon=":material/info:",
+        )
+    for label, trajectory in results.items():
+        if not trajectory.converged and label not in capped:
+            st.warning(f"**{label}**: {trajectory.message}", icon=":material/info:")
 
 
 st.title("Descent trajectories")
@@ -108,16 +139,32 @@ if name == CUSTOM:
     text = c3.text_input("f(x, y) =", key=f"{P}custom", on_change=_reset_start)
 else:
     c3.markdown(f"**f(x, y) =** `{base.text}`  \n{base.note}")
-try:
-    parsed = parse_typed(text, ("x", "y"))
-    if parsed.parameters:
-        raise ExpressionError(
-            f"Use only x and y here; replace {', '.join(parsed.parameters)} by numbers.", None
-        )
-except ExpressionError as error:
-    expression_error(text, error)
-    _save(name, base.start)
-    st.stop()
+
+
+def _typed(text: str):
+    """The typed f, or None after saying what is wrong with it."""
+    try:
+        parsed = parse_typed(text, ("x", "y"))
+        show_reading(parsed)
+        if parsed.parameters:
+            raise ExpressionError(
+                f"Use only x and y here; replace {', '.join(parsed.parameters)} by numbers.", None
+            )
+    except ExpressionError as error:
+        expression_error(text, error)
+        return None
+    return parsed
+
+
+# A typo keeps the last f that worked (as the Explorer does): every widget below stays
+# drawn with its value, however many typos come before the next good f.
+parsed = _typed(text)
+if parsed is None:
+    good = st.session_state.get(f"{P}last_good", DEFAULTS[f"{P}custom"])
+    st.caption(f"Still showing the last function that worked: `{good}`")
+    parsed = parse_typed(good, ("x", "y"))
+elif name == CUSTOM:
+    st.session_state[f"{P}last_good"] = text
 
 st.session_state.setdefault(f"{P}x0", float(base.start[0]))
 st.session_state.setdefault(f"{P}y0", float(base.start[1]))
@@ -125,17 +172,35 @@ d1, d2, d3 = st.columns([1, 1, 4])
 x0 = d1.number_input("Start x", key=f"{P}x0", step=0.1, format="%.3f")
 y0 = d2.number_input("Start y", key=f"{P}y0", step=0.1, format="%.3f")
 chosen = d3.multiselect("Optimizers", METHOD_NAMES, key=f"{P}methods")
+# A typed f has no window or tuned steps of its own: both are fitted to it, from the
+# surface's usual start (so a click elsewhere does not move the window under the mouse).
+fit = cached.fitted_view(parsed.text, base.start, tuple(RATES)) if name == CUSTOM else None
 with st.expander("Settings", icon=":material/tune:"):
+    fitted = fit is not None and st.toggle(
+        "Step sizes fitted to f (from its curvature)", key=f"{P}fit",
+        help="Off: choose the step sizes yourself.",
+    )  # fmt: skip
+    if fitted:
+        for rate_key, rate in zip(
+            RATE_KEYS, (fit.learning_rate, fit.learning_rate, fit.adaptive_rate), strict=True
+        ):
+            st.session_state[rate_key] = rate
     e = st.columns(5)
-    gd_rate = e[0].select_slider("GD / BB step", RATES, key=f"{P}gd_rate")
-    momentum_rate = e[1].select_slider("Momentum / Nesterov step", RATES, key=f"{P}m_rate")
+    gd_rate = e[0].select_slider("GD / BB step", RATES, key=f"{P}gd_rate", disabled=fitted)
+    momentum_rate = e[1].select_slider(
+        "Momentum / Nesterov step", RATES, key=f"{P}m_rate", disabled=fitted
+    )  # fmt: skip
     momentum = e[2].slider("Momentum β", 0.0, 0.99, key=f"{P}momentum")
-    adam_rate = e[3].select_slider("Adam / RMSProp step", RATES, key=f"{P}adam_rate")
+    adam_rate = e[3].select_slider(
+        "Adam / RMSProp step", RATES, key=f"{P}adam_rate", disabled=fitted
+    )  # fmt: skip
     max_iter = e[4].slider("Iteration cap", 10, 5000, key=f"{P}max_iter")
     exact = st.toggle(
         "SciPy methods get JAX's exact gradient (and Hessian where used)", key=f"{P}exact"
     )  # fmt: skip
-_save(name, base.start)
+_save(name, base.start, fitted)
+if fit is not None:
+    st.caption(fit.sentence + ("" if fitted else " (Fitted steps are off: yours are used.)"))
 
 settings = {
     "gd": {"learning_rate": gd_rate},
@@ -156,7 +221,12 @@ for method in chosen:
 
 start = (float(x0), float(y0))
 results = cached.paths(parsed.text, start, tuple(methods), int(max_iter))
-xs, ys, z = cached.grid(parsed.text, base.x_range, base.y_range)
+if fit is None:
+    x_range, y_range, known_minima = base.x_range, base.y_range, base.minima
+else:
+    x_range, y_range = _including(fit.x_range, start[0]), _including(fit.y_range, start[1])
+    known_minima = () if fit.minimum is None else (fit.minimum,)
+xs, ys, z = cached.grid(parsed.text, x_range, y_range)
 longest = max((len(t.points) for t in results.values()), default=1) - 1
 
 
@@ -166,7 +236,7 @@ def render(step: int) -> None:
         charts.show(
             contour_figure(
                 xs, ys, z, {k: t.points for k, t in results.items()}, step,
-                base.minima if name != CUSTOM else (), base.log_contours,
+                known_minima, base.log_contours,
             ),
             on_select=_start_at_click, selection_mode="points", key=f"{P}contour",
         )  # fmt: skip
@@ -178,9 +248,10 @@ def render(step: int) -> None:
 
 if st.session_state.pop(f"{P}clicked", False):
     st.session_state.pop(f"{P}animation_step", None)  # a new start: show its run finished
-animate(f"{P}animation", max(longest, 1), render, stride=max(1, longest // 60))
+# Play: about 25 frames for the whole run (Step: one iteration; the speed is adjustable).
+animate(f"{P}animation", max(longest, 1), render, stride=max(1, longest // 25))
 
-minima = np.asarray(base.minima if name != CUSTOM else [], dtype=np.float64)
+minima = np.asarray(known_minima, dtype=np.float64).reshape(-1, 2)
 
 
 def _distance(point: np.ndarray) -> str:
@@ -189,7 +260,7 @@ def _distance(point: np.ndarray) -> str:
     return f"{np.min(np.linalg.norm(minima - point, axis=1)):.2e}"
 
 
-st.dataframe(
+instructor.table(
     [
         {"optimizer": label, "nit": t.nit, "nfev": t.nfev, "njev": t.njev, "nhev": t.nhev,
          "final f": f"{t.values[-1]:.6g}", "distance to minimum": _distance(t.points[-1]),
@@ -207,9 +278,7 @@ if any(label in SCIPY_METHODS for label in results):
         "SciPy computes for its result."
     )
 st.caption(counts)
-for label, trajectory in results.items():
-    if not trajectory.converged:
-        st.warning(f"**{label}**: {trajectory.message}", icon=":material/info:")
+_report_endings(results, int(max_iter))
 
 # Only methods that can take either an exact or a differenced gradient: not Nelder-Mead
 # (it uses no gradient), not the Hessian methods (they refuse to run without the exact one).
@@ -225,7 +294,7 @@ if scipy_chosen:
             label = f"{method} ({'JAX gradient' if use_grad else 'finite differences'})"
             both.append((label, (("method", method), ("use_grad", use_grad))))
     compared = cached.paths(parsed.text, start, tuple(both), int(max_iter))
-    st.dataframe(
+    instructor.table(
         [
             {"method": label, "nit": t.nit, "nfev": t.nfev, "njev": t.njev,
              "final f": f"{t.values[-1]:.6g}", "distance to minimum": _distance(t.points[-1])}

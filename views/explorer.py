@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from core import ExpressionError
 from core.engines.finite_differences import SCHEMES
 from core.explorer.code_view import jax_code, numpy_code, sympy_code
-from core.explorer.derivatives import value_table
+from core.explorer.derivatives import (
+    growing_sentence,
+    undefined_sentence,
+    value_table,
+    within_domain,
+)
 from core.explorer.examples import EXAMPLES
 from core.explorer.figures import derivative_figure, error_figure
-from core.explorer.latex_layout import equation
+from core.explorer.not_finite import not_finite_sentences
 from core.plotting import order_name
-from ui import cached, charts, explorer_tangent, url_state
+from ui import cached, charts, explorer_symbolic, explorer_tangent, instructor, url_state
 from ui.cached import parse as parse_typed
+from ui.reading import show_reading
 from ui.symbolic_jobs import symbolic_curves, symbolic_point, when_pending
 from ui.widgets import expression_error, readable_number
 
@@ -104,10 +109,11 @@ if note:
 try:
     parsed = parse_typed(text)
     st.session_state[f"{P}last_good"] = parsed.text
+    show_reading(parsed, left)
 except ExpressionError as error:
     expression_error(text, error)
     parsed = parse_typed(st.session_state.get(f"{P}last_good", DEFAULTS[f"{P}expr"]))
-    st.caption(f"Still showing the last expression that worked: `{parsed.text}`")
+    st.caption(f"Still showing the last expression that worked: ${parsed.latex}$")
 
 c1, c2, c3 = st.columns([1, 2, 1])
 max_order = c1.slider("Highest order", 1, 10, key=f"{P}order")
@@ -160,7 +166,8 @@ ad = numeric.ad if show_ad else None
 
 curves = symbolic_curves(parsed, max_order, x_range, param_items) if show_sym else None
 symbolic = curves.value() if curves is not None and curves.done else None
-symbolic_values = symbolic.values if symbolic is not None else None
+# Where f is not a real number, no method has a derivative, even if SymPy simplified f.
+symbolic_values = within_domain(symbolic.values, numeric.ad[0]) if symbolic is not None else None
 with plots:
     charts.show(
         derivative_figure(numeric.xs, orders, ad, symbolic_values, fd, x0=x0, panels=panels),
@@ -178,27 +185,19 @@ with plots:
         key=f"{P}chart_errors",
         points=ERROR_POINTS,
     )  # fmt: skip
-    missing = {k: int(np.sum(~np.isfinite(row))) for k, row in enumerate(numeric.ad)}
-    bad = [
-        f"{order_name(k)} at {count} point{'s' if count > 1 else ''}"
-        for k, count in missing.items()
-        if count
-    ]
-    if bad:
+    gaps = not_finite_sentences(numeric.ad)
+    if gaps:
         st.warning(
-            "Not finite (division by zero, a pole or outside the domain): "
-            + ", ".join(bad) + ". Those points are left out of the plots.",
+            "  \n".join([*gaps, "Those points are left out of the plots."]),
             icon=":material/warning:",
-        )  # fmt: skip
+        )
 
 with details:
     st.markdown("**Symbolic derivatives**")
     if curves is None:
         st.caption("Turn on “Symbolic (SymPy)” to see them.")
     elif symbolic is not None:
-        for order, latex in enumerate(symbolic.latex):
-            name = "f" + ("'" * order if order <= 3 else f"^{{({order})}}")
-            st.latex(equation(f"{name}(x)", latex))
+        explorer_symbolic.render(parsed, max_order, symbolic.latex)
 
 point = symbolic_point(parsed, max_order, float(x0), param_items) if show_sym else None
 at_x0 = point.value() if point is not None and point.done else None
@@ -217,12 +216,23 @@ shown = [
     }
     for row in value_table(numeric, at_x0)
 ]
-st.dataframe(shown, hide_index=True)
+instructor.table(shown, hide_index=True)  # st.table in the projector style: larger text
 if {cell for row in shown for cell in row.values()} & {"∞", "−∞", "undefined"}:
     st.caption(
         "∞, −∞: the value is infinite at x₀ (as sqrt′(0) = ∞: a vertical tangent). "
         "undefined: no real number there (0/0, outside the domain, or on a jump)."
     )
+for sentence in (
+    undefined_sentence(numeric, x0),
+    growing_sentence(
+        cached.growing_finite_differences(
+            parsed.text, max_order, float(x0), param_items, scheme, accuracy, step
+        ),
+        x0,
+    ) if show_fd else None,
+):  # fmt: skip
+    if sentence:
+        st.warning(sentence, icon=":material/warning:")
 
 explorer_tangent.render(parsed, x_range, x0, params)
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from core import ExpressionError
-from core.fd_lab.error_curves import FORMULAS, PRECISIONS
-from core.fd_lab.figures import error_figure, stencil_figure
+from core.fd_lab.error_curves import FORMULAS, PRECISIONS, at_rounding
+from core.fd_lab.figures import error_figure, shaded_formula, stencil_figure
 from core.fd_lab.stencil_view import parse_offsets, stencil_latex
-from ui import charts, url_state
+from core.plotting import order_name
+from ui import charts, instructor, url_state
 from ui import fd_lab_cached as cached
 from ui.cached import parse as parse_typed
+from ui.reading import show_reading
 from ui.widgets import expression_error, number_or_dash
 
 P = "fdlab_"
@@ -27,6 +29,7 @@ DEFAULTS = {
     f"{P}stencil_order": 1,
     f"{P}h": "1e-1",
     f"{P}view_scheme": "central",
+    f"{P}shade": "central",
 }
 
 
@@ -37,6 +40,7 @@ FIELDS = [
     url_state.Field("lab_prec", f"{P}precision", url_state.one_of(list(PRECISIONS))),
     url_state.Field("lab_h", f"{P}h", url_state.one_of(STEP_OPTIONS)),
     url_state.Field("lab_scheme", f"{P}view_scheme", url_state.one_of(VIEW_SCHEMES)),
+    url_state.Field("lab_shade", f"{P}shade", url_state.one_of(list(LABELS))),
 ]
 
 
@@ -64,6 +68,7 @@ url_state.save(FIELDS)
 
 try:
     parsed = parse_typed(text)
+    show_reading(parsed, c1)
     if parsed.parameters:
         raise ExpressionError(
             "The lab takes a function of x alone: replace the parameters "
@@ -79,21 +84,49 @@ if order != 1 and "complex" in chosen:
     st.caption("The complex step gives first derivatives only: it is left out for this order.")
 if precision == "float16" and "complex" in chosen:
     st.caption("NumPy has no half-precision complex type: the complex step is left out.")
-charts.show(error_figure(sweep), key=f"{P}chart_errors")
+drawn = [curve.key for curve in sweep.curves if curve.model_h]
+if drawn and st.session_state.get(f"{P}shade") not in drawn:
+    # The shaded formula was taken off the chart: shade another one that is drawn.
+    st.session_state[f"{P}shade"] = shaded_formula(sweep, "central")
+shade = None
+if drawn:
+    shade = st.selectbox(
+        "Shade the regions of", drawn, key=f"{P}shade", format_func=LABELS.get,
+        help="Left of this formula's model optimum round-off dominates its error, right of it "
+        "truncation: each formula has its own boundary.",
+    )  # fmt: skip
+charts.show(error_figure(sweep, shade or "central"), key=f"{P}chart_errors")
 
 st.markdown(
     f"Exact value (float64 AD): **{sweep.exact:.15g}**. Machine epsilon in {precision}: "
     f"**{sweep.epsilon:.1e}**. Stars mark each formula's best step; dotted lines are the "
     "model truncation + round-off."
 )
-st.dataframe(
+if shade is not None:
+    st.caption(
+        f"Shaded for **{LABELS[shade]}**: left of its optimal h round-off dominates, right of "
+        "it truncation. Another formula's best h sits at its own boundary (the table's "
+        "“optimal h (model)”): choose it above to shade its regions."
+    )
+derivative = order_name(order)
+floor = sweep.rounding
+if floor is not None and precision != "float64":
+    st.info(
+        f"In {precision} no formula can err by less than **{floor:.1e}**: that is "
+        f"{derivative}(x₀) = {sweep.exact:.6g} itself rounded to {precision} (the grey line), "
+        "whatever the step. Best errors at that level are the rounding of the answer, not "
+        "the formula's fault.",
+        icon=":material/info:",
+    )
+instructor.table(
     [
         {
             "formula": curve.label,
             "order p (theory)": curve.accuracy,
             "measured slope": number_or_dash(curve.slope, ".2f"),
             "best h (measured)": number_or_dash(curve.best_h, ".1e"),
-            "best error": number_or_dash(curve.best_error, ".1e"),
+            "best error": number_or_dash(curve.best_error, ".1e")
+            + (f" (= {derivative} rounded)" if at_rounding(sweep, curve.best_error) else ""),
             "optimal h (model)": number_or_dash(curve.model_h, ".1e"),
         }
         for curve in sweep.curves
@@ -129,7 +162,7 @@ except ValueError as error:
     st.error(str(error), icon=":material/error:")
 else:
     st.latex(stencil_latex(table))
-    st.dataframe(
+    instructor.table(
         [
             {
                 "offset": str(offset),

@@ -16,8 +16,9 @@ from core.programs.figures import program_figure
 from core.programs.gallery import GALLERY
 from core.programs.parser import parse_program
 from core.programs.rules import MAX_SOURCE_CHARS, ProgramError
-from ui import charts, kinks_cached, url_state
+from ui import charts, instructor, kinks_cached, url_state
 from ui.cached import parse as parse_typed
+from ui.reading import show_reading
 from ui.widgets import expression_error
 
 P = "kinks_"
@@ -99,6 +100,7 @@ with kinks_tab:
     x0 = c3.number_input("Point x₀", key=f"{P}x0", step=0.1, format="%.3f")
     try:
         parsed = parse_typed(text)
+        show_reading(parsed, c2)
         if parsed.parameters:
             raise ExpressionError(
                 f"Replace the parameters ({', '.join(parsed.parameters)}) by numbers here.", None
@@ -253,7 +255,7 @@ with programs_tab:
             st.markdown("No branches here: the rewrite only turns loops into `lax.fori_loop`.")
         st.code(kinks_cached.rewritten(program.source), language="python")
         t = report.timings
-        st.dataframe(
+        instructor.table(
             [
                 {"way": "grad, point by point (as written)", "points": t.pointwise_points,
                  "seconds": f"{t.pointwise:.3f}",

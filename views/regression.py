@@ -14,7 +14,7 @@ from core.regression.figures import (
     polynomial_figure,
     polynomial_loss_figure,
 )
-from ui import charts, url_state
+from ui import charts, instructor, url_state
 from ui import regression_cached as cached
 from ui.animation import animate
 
@@ -162,7 +162,7 @@ with linear_tab:
         with right:
             charts.show(loss_path_figure(fits, grid), key=f"{P}chart_line_path")
         charts.show(loss_history_figure(fits), key=f"{P}chart_line_loss")
-        st.dataframe(
+        instructor.table(
             [_result_row("fixed step", fits.fixed), _result_row("Barzilai–Borwein", fits.bb)],
             hide_index=True,
         )
@@ -184,7 +184,7 @@ with linear_tab:
     if st.toggle("Ten features: descent against the pseudo-inverse", key=f"{P}many"):
         many = cached.many_features()
         weights = zip(many.truth, many.pinv, many.descent.path[-1], strict=True)
-        st.dataframe(
+        instructor.table(
             [{"weight": f"w{k + 1}", "true": f"{t:.6f}", "np.linalg.pinv": f"{p:.6f}",
               "gradient descent": f"{g:.6f}"} for k, (t, p, g) in enumerate(weights)],
             hide_index=True,
@@ -225,7 +225,7 @@ with polynomial_tab:
         f"{k.raw_normal:.2e} against {k.scaled_normal:.2e}). Gradient descent needs about "
         "κ steps: on raw features it stalls; scaling the features is the fix."
     )
-    st.dataframe(
+    instructor.table(
         [_result_row(f"descent on {fit.features} x", fit.descent)
          for fit in (comparison.raw, comparison.scaled)],
         hide_index=True,
@@ -262,7 +262,7 @@ with logistic_tab:
             charts.show(logistic_loss_figure(logistic), key=f"{P}chart_logistic_loss")
 
     animate(f"{P}logistic", fit.iterations, render, stride=max(1, fit.iterations // 40))
-    st.dataframe(
+    instructor.table(
         [
             {"method": f.method, "iterations": f.iterations, "final loss": f"{f.final_loss:.8g}",
              "distance to BFGS": f"{f.distance:.2e}", "converged": "yes" if f.converged else "no"}

@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from core.engines import autodiff_compiled
+from core.engines.domain import mask_rows
 from core.engines.taylor_mode import elementwise_function, taylor_derivatives
 from core.language import functions
 from core.language.expression import ParsedExpression, parse_expression
@@ -75,7 +76,9 @@ def ad_derivatives(
 
     Returns:
         Array of shape (max_order + 1, len(xs)); row k is the k-th derivative. Points
-        where a derivative is undefined hold nan or inf.
+        where a derivative is undefined hold nan or inf; where f itself is nan (outside
+        its real domain: log(−1)) every row is nan (`core.engines.domain`), though
+        Taylor mode's local rules would give a number there (log's 1/x).
 
     Raises:
         ValueError: for a bad order, shape or parameter name.
@@ -83,10 +86,12 @@ def ad_derivatives(
     xs = _validate(parsed, xs, max_order)
     values = resolve_parameters(parsed, params)
     if len(xs) >= COMPILE_FROM_LENGTH:
-        return autodiff_compiled.derivatives(
+        rows = autodiff_compiled.derivatives(
             parsed, xs, max_order, values, lambda points: _eager(parsed, points, max_order, values)
         )
-    return _eager(parsed, xs, max_order, values)
+    else:
+        rows = _eager(parsed, xs, max_order, values)
+    return mask_rows(rows)
 
 
 def _eager(parsed: ParsedExpression, xs: np.ndarray, max_order: int, values) -> np.ndarray:
@@ -99,14 +104,15 @@ def derivatives_at(
 ) -> np.ndarray:
     """Derivatives 0..max_order at one point, for orders beyond MAX_ORDER too (up to 16).
 
-    Error models need f^(m+p) for high-accuracy stencils (m + p up to 12).
+    Error models need f^(m+p) for high-accuracy stencils (m + p up to 12). Where f(x0)
+    is nan (outside its domain), every order is nan, as in `ad_derivatives`.
     """
     if not 0 <= max_order <= 16:
         raise ValueError(f"max_order must be between 0 and 16, got {max_order}.")
     xs = _validate(parsed, [float(x0)], 0)
     values = resolve_parameters(parsed, params)
     rows = taylor_derivatives(elementwise_function(parsed, values), jnp.asarray(xs), max_order)
-    return np.array([float(np.asarray(row)[0]) for row in rows])
+    return mask_rows([float(np.asarray(row)[0]) for row in rows])
 
 
 def device_name() -> str:

@@ -13,6 +13,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from core.engines.domain import mask_by_value
+
 SCHEMES = ("central", "forward", "backward", "complex")
 MAX_FD_ORDER = 10
 EPSILON = float(np.finfo(np.float64).eps)
@@ -127,6 +129,10 @@ def fd_derivative(
             Im f(x + ih) / h, free of cancellation).
         accuracy: order p of the truncation error O(h^p).
 
+    Returns:
+        float64 values shaped like `xs`: nan wherever f(x) itself is nan (outside f's
+        real domain, `core.engines.domain`), even where the stencil's points are not.
+
     Raises:
         ValueError: for a bad order, scheme, accuracy or step.
     """
@@ -145,7 +151,10 @@ def fd_derivative(
         if order != 1:
             raise ValueError("The complex step gives first derivatives only.")
         step = h if h is not None else default_step(1, 2, "complex")
-        return np.imag(f(xs + 1j * step)) / step
+        with np.errstate(all="ignore"):
+            # f(x) in real arithmetic says where f is defined: log(-1 + ih) is complex
+            # and finite, and its imaginary part / h would be a huge "derivative".
+            return mask_by_value(_real_values(f, xs), np.imag(f(xs + 1j * step)) / step)
     offsets = stencil_offsets(order, scheme, accuracy)
     weights = fd_coefficients(order, offsets)
     if h is None:
@@ -155,9 +164,12 @@ def fd_derivative(
     # Round the step so x + h is exactly representable: the error is then h's alone.
     step = (xs + relative) - xs
     with np.errstate(all="ignore"):
-        total = sum(
-            w * np.asarray(f(xs + k * step), dtype=np.float64)
-            for w, k in zip(weights, offsets, strict=True)
-            if w
-        )
-        return total / step**order
+        used = [(w, k) for w, k in zip(weights, offsets, strict=True) if w]
+        values = {k: _real_values(f, xs + k * step) for _, k in used}
+        total = sum(w * values[k] for w, k in used)
+        at_x = values[0] if 0 in values else _real_values(f, xs)
+        return mask_by_value(at_x, total / step**order)
+
+
+def _real_values(f: Callable, points: np.ndarray) -> np.ndarray:
+    return np.broadcast_to(np.asarray(f(points), dtype=np.float64), points.shape)

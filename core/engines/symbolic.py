@@ -22,6 +22,7 @@ import sympy
 from pebble import ProcessExpired, ProcessPool
 
 from core.engines import symbolic_worker
+from core.engines.domain import mask_rows
 from core.engines.worker_processes import WorkerContext
 from core.errors import BudgetExceeded
 from core.language.expression import ParsedExpression
@@ -282,9 +283,10 @@ def _derivative_step(expr, variable, order: int, symbols, values, spent: _Spent)
 
 
 def _stack(rows: list) -> np.ndarray | None:
+    """The values' rows as one array, nan in every row where f's own value is nan."""
     if not rows or rows[0] is None:
         return None
-    return np.stack(rows)
+    return mask_rows(np.stack(rows))
 
 
 def _budget_message(order: int, failure: _Failure) -> str:

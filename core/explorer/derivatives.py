@@ -12,9 +12,12 @@ from typing import NamedTuple
 import numpy as np
 
 from core.engines.autodiff import ad_derivatives
+from core.engines.domain import mask_rows
+from core.engines.fd_checks import GrowingDifference, growing_difference
 from core.engines.finite_differences import fd_derivative
 from core.engines.symbolic import SymbolicResult, symbolic_report
 from core.language.expression import ParsedExpression
+from core.plotting import order_name
 
 GRID_SIZE = 1001  # 1,000 intervals: every second point is what a screen shows
 
@@ -115,12 +118,7 @@ def _numeric(
     h: float | None = None,
 ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     ad = ad_derivatives(parsed, points, max_order, params)
-    variable = parsed.variables[0]
-    values = {name: float(v) for name, v in (params or {}).items()}
-
-    def function(x):
-        return parsed.numpy({variable: x, **{n: values.get(n, 1.0) for n in parsed.parameters}})
-
+    function = _numpy_function(parsed, params)
     fd = {}
     with np.errstate(all="ignore"):
         for order in range(1, max_order + 1):
@@ -129,6 +127,85 @@ def _numeric(
                 function, points, order, h=h, scheme=this_scheme, accuracy=accuracy
             )
     return ad, fd
+
+
+def _numpy_function(parsed: ParsedExpression, params: Mapping[str, float] | None):
+    variable = parsed.variables[0]
+    values = {name: float(v) for name, v in (params or {}).items()}
+
+    def function(x):
+        return parsed.numpy({variable: x, **{n: values.get(n, 1.0) for n in parsed.parameters}})
+
+    return function
+
+
+def growing_differences(
+    parsed: ParsedExpression,
+    max_order: int,
+    x0: float,
+    params: Mapping[str, float] | None = None,
+    *,
+    scheme: str = "central",
+    accuracy: int = 2,
+    h: float | None = None,
+) -> tuple[GrowingDifference, ...]:
+    """The orders whose finite difference at x0 grows without bound as h shrinks.
+
+    |x| at 0 gives f″ ≈ 2/h (11585 at the default h): a number with no meaning, as f
+    is not smooth at x0 or within the stencil's reach of it (`core.engines.fd_checks`).
+    The settings are `numeric_view`'s (the complex step's order 1 is never flagged).
+    """
+    function = _numpy_function(parsed, params)
+    found = []
+    with np.errstate(all="ignore"):
+        for order in range(1, max_order + 1):
+            this_scheme = scheme if scheme != "complex" or order == 1 else "central"
+            growing = growing_difference(
+                function, float(x0), order, h=h, scheme=this_scheme, accuracy=accuracy
+            )
+            if growing is not None:
+                found.append(growing)
+    return tuple(found)
+
+
+def growing_sentence(growing: tuple[GrowingDifference, ...], x0: float) -> str | None:
+    """The warning for `growing_differences`' orders, or None when there are none."""
+    if not growing:
+        return None
+    names = ", ".join(order_name(g.order) for g in growing)
+    first = growing[0]
+    d_h, d_half, _ = first.values
+    power = "h" if round(first.rate, 1) == 1 else f"h^{first.rate:.2g}"
+    return (
+        f"Finite differences mean nothing for {names} at x₀ = {x0:g}: f is not smooth at x₀ "
+        f"or within the stencil's reach of it (a kink, a jump or a singularity), and the "
+        f"value grows like 1/{power} as h shrinks — {order_name(first.order)} is "
+        f"{d_h:.6g} at h = {first.steps[0]:.2g} and {d_half:.6g} at h/2. It has no limit: "
+        "read AD's and SymPy's values instead (each says what it assumes at a kink)."
+    )
+
+
+def undefined_sentence(numeric: NumericView, x0: float) -> str | None:
+    """What to say when f itself is not a real number at x0 (None when it is, or is ±inf)."""
+    if not np.isnan(numeric.ad_at_x0[0]):
+        return None
+    return (
+        f"f is not a real number at x₀ = {x0:g}: x₀ is outside f's domain, so f has no "
+        "derivative there — by AD, SymPy or finite differences alike."
+    )
+
+
+def within_domain(values: np.ndarray | None, f_values: np.ndarray) -> np.ndarray | None:
+    """Rows of derivative values (SymPy's), nan wherever f (AD's row 0) is nan.
+
+    SymPy may simplify f to something with a larger domain (log(x) − log(x) to 0,
+    sqrt(x)^2 to x); the function typed is what counts: where it is not a real number,
+    no method has a derivative (`core.engines.domain`).
+    """
+    if values is None:
+        return None
+    f_values = np.asarray(f_values, dtype=np.float64)
+    return mask_rows(np.concatenate([f_values[None], np.asarray(values, np.float64)]))[1:]
 
 
 def symbolic_view(
@@ -183,11 +260,14 @@ def _difference(value: float, exact: float) -> float:
 def value_table(numeric: NumericView, symbolic: SymbolicView | None) -> list[TableRow]:
     """Each method's value at x0 per order, and the differences from the symbolic one."""
     rows = []
+    undefined = bool(np.isnan(numeric.ad_at_x0[0]))  # f is not a real number at x0
     for order, ad in enumerate(numeric.ad_at_x0):
         exact = None
         if symbolic is not None and symbolic.at_x0 is not None and order < len(symbolic.at_x0):
-            exact = float(symbolic.at_x0[order])
+            exact = np.nan if undefined else float(symbolic.at_x0[order])
         fd = numeric.fd_at_x0.get(order)
+        if undefined and fd is not None:
+            fd = np.nan
         rows.append(
             TableRow(
                 order=order,

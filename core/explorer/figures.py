@@ -11,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.plotting import (
+    LEGEND_HEIGHT,
     METHOD_DASHES,
     ORDER_COLOURS,
     figure_from_traces,
@@ -22,6 +23,7 @@ from core.plotting import (
 PANEL_HEIGHT = 150  # pixels per order when each order has its own panel
 PANEL_GAP = 22  # pixels between panels
 MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
+ERROR_PLOT_HEIGHT, ERROR_AXIS_HEIGHT = 225, 75  # pixels: the error chart's plot, its x-axis
 # Above the plot, grouped by order; a click on an entry toggles its whole order.
 LEGEND = {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "groupclick": "togglegroup"}
 
@@ -114,7 +116,8 @@ def derivative_figure(
              "line": {"color": "#888", "dash": "dot"}}
         )  # fmt: skip
     legend = legend_height(len(orders), 3, per_row=4)
-    common = {"legend": LEGEND, "margin": MARGIN, "uirevision": "derivatives", "shapes": shapes}
+    common = {"legend": LEGEND, "margin": MARGIN, "uirevision": "derivatives", "shapes": shapes,
+              "meta": {LEGEND_HEIGHT: legend}}  # fmt: skip
     if not panels:
         yaxis = {"title": {"text": "value"}, "exponentformat": "power"}
         limits = _union([panel_range(drawn) for drawn in ranges])
@@ -233,8 +236,13 @@ def error_figure(
                          line={"color": colour, "dash": METHOD_DASHES["finite differences"]})
             )  # fmt: skip
     yaxis = {"title": {"text": "absolute difference"}, "type": "log", "exponentformat": "power"}
+    # Two groups a row, as a phone's column holds them (three on a wide screen); the plot is
+    # never shorter than its legend (order 10's legend was taller than its plot, and on a
+    # phone ran over it).
+    legend = legend_height(len({t["legendgroup"] for t in traces}), 2, per_row=2)
+    plot = max(ERROR_PLOT_HEIGHT, round(1.1 * legend))
     return figure_from_traces(
         traces, xaxis_title="x", yaxis=yaxis, legend=LEGEND, margin=MARGIN,
-        uirevision="errors",
-        height=300 + legend_height(len({t["legendgroup"] for t in traces}), 2, per_row=3),
+        uirevision="errors", height=legend + plot + ERROR_AXIS_HEIGHT,
+        meta={LEGEND_HEIGHT: legend},
     )  # fmt: skip

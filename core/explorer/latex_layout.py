@@ -33,9 +33,9 @@ def top_level_terms(latex: str) -> list[str]:
             index += len(r"\right")
             continue
         char = latex[index]
-        if char == "{":
+        if char in "{(":  # a plain parenthesis nests too: the (x - 0.5) of a Taylor polynomial
             depth += 1
-        elif char == "}":
+        elif char in "})":
             depth -= 1
         elif (
             depth == 0
@@ -82,11 +82,23 @@ def equation(left: str, right: str, width: int = LINE_WIDTH) -> str:
         LaTeX for KaTeX's display mode; a single term wider than `width` keeps a line
         of its own (the page lets such a line scroll).
     """
-    terms = top_level_terms(right)
-    if len(terms) < 2 or visible_width(f"{left} = {right}") <= width:
+    if visible_width(f"{left} = {right}") <= width:
         return f"{left} = {right}"
-    lines, current = [], ""
     budget = width - visible_width(f"{left} = ")
+    terms = top_level_terms(right)
+    if len(terms) >= 2:
+        lines = _fill(terms, budget)
+    else:  # one product, as a simplified derivative is: break the sum in its parentheses
+        lines = _factor_lines(right, budget)
+        if lines is None:
+            return f"{left} = {right}"
+    body = r" \\ &\quad ".join(lines)
+    return rf"\begin{{aligned}} {left} &= {body} \end{{aligned}}"
+
+
+def _fill(terms: list[str], budget: float) -> list[str]:
+    """The terms in order, as many on each line as fit `budget` (at least one)."""
+    lines, current = [], ""
     for term in terms:
         candidate = f"{current} {term}" if current else term
         if current and visible_width(candidate) > budget:
@@ -94,5 +106,47 @@ def equation(left: str, right: str, width: int = LINE_WIDTH) -> str:
             candidate = term
         current = candidate
     lines.append(current)
-    body = r" \\ &\quad ".join(lines)
-    return rf"\begin{{aligned}} {left} &= {body} \end{{aligned}}"
+    return lines
+
+
+def _factor_lines(latex: str, budget: float) -> list[str] | None:
+    r"""`a \left(s_1 + s_2 + …\right) b` on lines cut between the s_i, or None.
+
+    The first top-level `\left(` whose sum has two terms or more is cut; each line's
+    delimiters are closed with the invisible `\right.` and reopened with `\left.`, as
+    KaTeX needs every line of an aligned block to balance.
+    """
+    start = latex.find(r"\left(")
+    while start >= 0:
+        end = _matching_right(latex, start)
+        if end is None:
+            return None
+        inner = latex[start + len(r"\left(") : end]
+        terms = top_level_terms(inner.strip())
+        lines = _fill(terms, budget)
+        if len(lines) >= 2 and latex[:start].count("{") == latex[:start].count("}"):
+            head, tail = latex[:start], latex[end + len(r"\right)") :]
+            lines[0] = rf"{head}\left({lines[0]}"
+            lines = [rf"{line} \right." for line in lines[:-1]] + [lines[-1]]
+            lines[1:] = [rf"\left. {line}" for line in lines[1:]]
+            lines[-1] = rf"{lines[-1]}\right){tail}"
+            return lines
+        start = latex.find(r"\left(", end)
+    return None
+
+
+def _matching_right(latex: str, start: int) -> int | None:
+    r"""The index of the `\right` that closes the `\left` at `start`, if a `\right)`."""
+    depth, index = 0, start
+    while index < len(latex):
+        if latex.startswith(r"\left", index):
+            depth += 1
+            index += len(r"\left")
+        elif latex.startswith(r"\right", index):
+            depth -= 1
+            if depth == 0:
+                return index if latex.startswith(r"\right)", index) else None
+            index += len(r"\right")
+        else:
+            index += 1
+    return None

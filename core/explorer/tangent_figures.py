@@ -66,6 +66,25 @@ def _y_range_of(values: np.ndarray) -> list[float] | None:
     return limits
 
 
+def tangent_name(secant: SecantView) -> str:
+    """The tangent's legend entry: its slope only where there is a tangent line."""
+    if not np.isfinite(secant.value):
+        return "no tangent: f(x₀) is undefined"
+    if np.isinf(secant.derivative):
+        infinity = "∞" if secant.derivative > 0 else "−∞"
+        return f"vertical tangent: f′(x₀) = {infinity}, no finite slope"
+    if not np.isfinite(secant.derivative):
+        return "no tangent: f′(x₀) is undefined"
+    return f"tangent, slope f′(x₀) = {secant.derivative:.6g}"
+
+
+def secant_name(secant: SecantView) -> str:
+    """The secant's legend entry: its slope only where both points are on f."""
+    if not np.isfinite(secant.slope):
+        return "no secant: f is undefined at x₀ or x₀ + h"
+    return f"secant, slope {secant.slope:.6g}"
+
+
 def tangent_figure(xs: np.ndarray, values: np.ndarray, secant: SecantView) -> go.Figure:
     """f with its tangent at x0 and the secant through x0 and x0 + h, both points marked.
 
@@ -78,10 +97,10 @@ def tangent_figure(xs: np.ndarray, values: np.ndarray, secant: SecantView) -> go
     x0, h = secant.x0, secant.h
     traces = [
         _line("f", xs, values, F_STYLE, hoverinfo="skip"),
-        _line(f"tangent, slope f′(x₀) = {secant.derivative:.6g}", ends,
+        _line(tangent_name(secant), ends,
               line_through(x0, secant.value, secant.derivative, ends), TANGENT_STYLE,
               hoverinfo="skip"),
-        _line(f"secant, slope {secant.slope:.6g}", ends,
+        _line(secant_name(secant), ends,
               line_through(x0, secant.value, secant.slope, ends), SECANT_STYLE, hoverinfo="skip"),
         _points("x₀", [x0], [secant.value], TANGENT_STYLE["color"], "circle", hoverinfo="skip"),
         _points("x₀ + h", [x0 + h], [secant.value_at_step], SECANT_STYLE["color"], "diamond",

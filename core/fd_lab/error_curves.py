@@ -21,8 +21,13 @@ from core.language.expression import ParsedExpression
 
 PRECISIONS = {"float64": np.float64, "float32": np.float32, "float16": np.float16}
 COMPLEX = {"float64": np.complex128, "float32": np.complex64}  # NumPy has no complex32
-STEPS = np.logspace(-16, 0, 161)
+STEPS = np.logspace(-16, 0, 161)  # float64's sweep; lower precisions start higher (steps_for)
+STEPS_PER_DECADE = 10
 MAX_LAB_ORDER = 4
+# The best step is the one whose neighbourhood (this many steps either side, a third of a
+# decade) errs least: in the round-off region single steps can be lucky (the rounded
+# quotient happens to land near f′), and a lucky step says nothing about where to work.
+BEST_STEP_WINDOW = 3
 
 
 class Stencil(NamedTuple):
@@ -62,16 +67,25 @@ class Curve(NamedTuple):
     key: str
     label: str
     accuracy: int | None  # theoretical order p
-    error: np.ndarray  # |estimate - exact| per h in STEPS (nan where undefined)
+    error: np.ndarray  # |estimate - exact| per h in the sweep's steps (nan where undefined)
     truncation: np.ndarray | None  # model |C f^(m+p)| h^p
     roundoff: np.ndarray | None  # model eps |f| sum|w| / h^m
-    best_h: float | None
+    best_h: float | None  # where the measured error is least (best_step)
     best_error: float | None
     model_h: float | None  # where the two models cross (their sum's minimum)
     slope: float | None  # measured in the truncation-dominated region
 
 
 class StepSweep(NamedTuple):
+    """Every formula's error against h at x0, in one precision.
+
+    Attributes:
+        steps: the steps h swept, from where they stop meaning anything in this
+            precision (steps_for) up to 1.
+        rounding: |exact − exact rounded to `precision`|: no formula computing in that
+            precision can come closer, as its answer is a number of that precision.
+    """
+
     x0: float
     order: int
     precision: str
@@ -79,6 +93,55 @@ class StepSweep(NamedTuple):
     exact: float
     steps: np.ndarray
     curves: tuple[Curve, ...]
+    rounding: float | None = None
+
+
+def steps_for(precision: str) -> np.ndarray:
+    """The steps h swept in `precision`: from 1e-16 (float64) or eps/100 up to 1.
+
+    Below about eps |x0| the step vanishes in the precision itself ((x0 + h) − x0 = 0), so
+    float16's sweep starts at 1e-6 and float32's at 1e-9, instead of leaving most of a
+    1e-16..1 axis empty.
+    """
+    epsilon = float(np.finfo(PRECISIONS[precision]).eps)
+    low = max(-16, math.floor(math.log10(epsilon)) - 2)
+    return np.logspace(low, 0, STEPS_PER_DECADE * -low + 1)
+
+
+def rounding_of(value: float, precision: str) -> float | None:
+    """|value − value rounded to `precision`|, or None when it overflows there."""
+    with np.errstate(over="ignore"):
+        rounded = float(PRECISIONS[precision](value))
+    return abs(rounded - value) if math.isfinite(rounded) else None
+
+
+def at_rounding(sweep: StepSweep, error: float | None) -> bool:
+    """Whether `error` is, within a factor 1.5, the rounding of the exact value to the
+    sweep's precision (float32 and float16; in float64 that rounding is far below the
+    formulas' own errors)."""
+    return (
+        sweep.precision != "float64"
+        and sweep.rounding is not None
+        and error is not None
+        and error <= 1.5 * sweep.rounding
+    )
+
+
+def best_step(error: np.ndarray) -> int | None:
+    """The index of the step whose neighbourhood (BEST_STEP_WINDOW) errs least, or None.
+
+    A step's score is the worst error within the window around it, so a single lucky
+    step in the round-off noise is not taken for the optimum.
+    """
+    finite = np.isfinite(error)
+    if not finite.any():
+        return None
+    worst = np.full(error.shape, np.inf)
+    for index in np.flatnonzero(finite):
+        window = error[max(index - BEST_STEP_WINDOW, 0) : index + BEST_STEP_WINDOW + 1]
+        window = window[np.isfinite(window)]
+        worst[index] = window.max()
+    return int(np.argmin(worst))
 
 
 def leading_error(
@@ -178,7 +241,7 @@ def error_against_step(
     precision: str = "float64",
     formulas: Sequence[str] | None = None,
 ) -> StepSweep:
-    """|FD - exact| for h from 1e-16 to 1 for each formula, with the error models.
+    """|FD - exact| for h from 1e-16 (or eps/100, steps_for) to 1 per formula, with models.
 
     The exact derivative comes from Taylor-mode AD in float64; the formulas compute in
     `precision`, so its epsilon sets the round-off floor.
@@ -196,6 +259,7 @@ def error_against_step(
         raise ValueError(f"Unknown formulas: {', '.join(unknown)}.")
     dtype = PRECISIONS[precision]
     epsilon = float(np.finfo(dtype).eps)
+    steps = steps_for(precision)
     values = {name: float(v) for name, v in (params or {}).items()}
     derivatives = derivatives_at(parsed, x0, order + 12, values)
     exact = float(derivatives[order])
@@ -211,26 +275,25 @@ def error_against_step(
             continue
         stencil = formula_stencil(formula, order)
         if stencil is None:
-            estimate = _complex_step(function, x0, STEPS, precision)
-            truncation = abs(derivatives[3]) / 6 * STEPS**2
-            next_term = abs(derivatives[5]) / 120 * STEPS**4
-            roundoff = np.full_like(STEPS, epsilon * max(abs(exact), epsilon))
+            estimate = _complex_step(function, x0, steps, precision)
+            truncation = abs(derivatives[3]) / 6 * steps**2
+            next_term = abs(derivatives[5]) / 120 * steps**4
+            roundoff = np.full_like(steps, epsilon * max(abs(exact), epsilon))
             accuracy = 2
         else:
-            estimate = _apply(stencil, function, x0, STEPS, dtype)
+            estimate = _apply(stencil, function, x0, steps, dtype)
             accuracy = stencil.accuracy
             higher = derivatives[order + accuracy] if order + accuracy < len(derivatives) else 0.0
-            truncation = abs(float(stencil.error_coefficient) * higher) * STEPS**accuracy
+            truncation = abs(float(stencil.error_coefficient) * higher) * steps**accuracy
             next_p, next_c = leading_error(order, stencil.offsets, stencil.weights, accuracy)
             next_higher = derivatives[order + next_p] if order + next_p < len(derivatives) else 0
-            next_term = abs(float(next_c) * next_higher) * STEPS**next_p
+            next_term = abs(float(next_c) * next_higher) * steps**next_p
             weight_sum = sum(abs(float(w)) for w in stencil.weights)
-            roundoff = epsilon * max(abs(derivatives[0]), epsilon) * weight_sum / STEPS**order
+            roundoff = epsilon * max(abs(derivatives[0]), epsilon) * weight_sum / steps**order
         error = np.abs(estimate - exact)
-        finite = np.isfinite(error)
-        best = int(np.nanargmin(np.where(finite, error, np.nan))) if finite.any() else None
+        best = best_step(error)
         total = truncation + roundoff
-        model_h = float(STEPS[int(np.argmin(total))]) if np.all(np.isfinite(total)) else None
+        model_h = float(steps[int(np.argmin(total))]) if np.all(np.isfinite(total)) else None
         curves.append(
             Curve(
                 key=key,
@@ -239,10 +302,12 @@ def error_against_step(
                 error=error,
                 truncation=truncation,
                 roundoff=roundoff,
-                best_h=None if best is None else float(STEPS[best]),
+                best_h=None if best is None else float(steps[best]),
                 best_error=None if best is None else float(error[best]),
                 model_h=model_h,
-                slope=_slope(STEPS, error, truncation, roundoff, next_term),
+                slope=_slope(steps, error, truncation, roundoff, next_term),
             )
         )
-    return StepSweep(x0, order, precision, epsilon, exact, STEPS, tuple(curves))
+    return StepSweep(
+        x0, order, precision, epsilon, exact, steps, tuple(curves), rounding_of(exact, precision)
+    )

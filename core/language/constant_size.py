@@ -36,7 +36,11 @@ _MATH = {"log10": math.log10, "log2": math.log2, "abs": abs, "asin": math.asin,
          "cos": math.cos, "tan": math.tan, "cot": lambda v: 1 / math.tan(v),
          "sec": lambda v: 1 / math.cos(v), "csc": lambda v: 1 / math.sin(v),
          "floor": math.floor, "ceil": math.ceil,
-         "sign": lambda v: float((v > 0) - (v < 0))}  # fmt: skip
+         "sign": lambda v: float((v > 0) - (v < 0)), "sech": lambda v: 1 / math.cosh(v),
+         "csch": lambda v: 1 / math.sinh(v), "coth": lambda v: 1 / math.tanh(v),
+         "asech": lambda v: math.acosh(1 / v), "acsch": lambda v: math.asinh(1 / v),
+         "acoth": lambda v: math.atanh(1 / v), "asec": lambda v: math.acos(1 / v),
+         "acsc": lambda v: math.asin(1 / v), "acot": lambda v: math.atan(1 / v)}  # fmt: skip
 
 
 def approximate(node: Node) -> float | None:

@@ -96,6 +96,9 @@ def parse_expression(text: str, variables: Sequence[str] = ("x",)) -> ParsedExpr
     if not isinstance(text, str):
         raise ExpressionError("The expression must be text.", None)
     variables = tuple(variables)
+    if not text.strip():
+        # Nothing typed has no position: a caret would point at nothing.
+        raise ExpressionError(_empty_message(variables), None)
     ascii_text, origin = normalise(text)
     try:
         tree = Parser(tokenize(ascii_text), variables).parse()
@@ -137,6 +140,16 @@ def parse_expression(text: str, variables: Sequence[str] = ("x",)) -> ParsedExpr
         latex=latex,
         tree=tree,
     )
+
+
+def _empty_message(variables: tuple[str, ...]) -> str:
+    """ "Type a function of x, for example x^2 + sin(x)." for the page's variables."""
+    if len(variables) == 1:
+        (v,) = variables
+        return f"Type a function of {v}, for example {v}^2 + sin({v})."
+    names = ", ".join(variables[:-1]) + f" and {variables[-1]}" if variables else "x"
+    example = f"{variables[0]}^2 + sin({variables[-1]})" if variables else "x^2 + sin(x)"
+    return f"Type a function of {names}, for example {example}."
 
 
 def _check_written_out(canonical: str, variables: tuple[str, ...]) -> None:

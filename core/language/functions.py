@@ -47,6 +47,19 @@ def _jax_table() -> dict[str, Callable]:
         "asinh": lax.asinh,
         "acosh": lax.acosh,
         "atanh": lax.atanh,
+        # The reciprocal hyperbolic functions and their inverses, through the primitives
+        # above: the inverses' Taylor rules (core.engines.taylor_rules) then apply to them.
+        "sech": lambda x: lax.div(one(x), lax.cosh(x)),
+        "csch": lambda x: lax.div(one(x), lax.sinh(x)),
+        "coth": lambda x: lax.div(lax.cosh(x), lax.sinh(x)),
+        "asech": lambda x: lax.acosh(lax.div(one(x), x)),
+        "acsch": lambda x: lax.asinh(lax.div(one(x), x)),
+        "acoth": lambda x: lax.atanh(lax.div(one(x), x)),
+        # The inverse secant, cosecant and cotangent by their definitions (DOMAINS):
+        # acos, asin and atan have Taylor rules, so these need none of their own.
+        "asec": lambda x: lax.acos(lax.div(one(x), x)),
+        "acsc": lambda x: lax.asin(lax.div(one(x), x)),
+        "acot": lambda x: lax.atan(lax.div(one(x), x)),
         "exp": lax.exp,
         "log": lax.log,
         "log10": lambda x: log_of(x, 10.0),
@@ -75,6 +88,15 @@ _SYMPY = {
     "asinh": (sympy.asinh, np.arcsinh, "inverse hyperbolic sine"),
     "acosh": (sympy.acosh, np.arccosh, "inverse hyperbolic cosine"),
     "atanh": (sympy.atanh, np.arctanh, "inverse hyperbolic tangent"),
+    "sech": (sympy.sech, lambda x: 1 / np.cosh(x), "hyperbolic secant"),
+    "csch": (sympy.csch, lambda x: 1 / np.sinh(x), "hyperbolic cosecant"),
+    "coth": (sympy.coth, lambda x: np.cosh(x) / np.sinh(x), "hyperbolic cotangent"),
+    "asech": (sympy.asech, lambda x: np.arccosh(1 / x), "inverse hyperbolic secant"),
+    "acsch": (sympy.acsch, lambda x: np.arcsinh(1 / x), "inverse hyperbolic cosecant"),
+    "acoth": (sympy.acoth, lambda x: np.arctanh(1 / x), "inverse hyperbolic cotangent"),
+    "asec": (sympy.asec, lambda x: np.arccos(1 / x), "inverse secant"),
+    "acsc": (sympy.acsc, lambda x: np.arcsin(1 / x), "inverse cosecant"),
+    "acot": (sympy.acot, lambda x: np.arctan(1 / x), "inverse cotangent"),
     "exp": (sympy.exp, np.exp, "exponential"),
     "log": (sympy.log, np.log, "natural logarithm"),
     "log10": (lambda x: sympy.log(x, 10), np.log10, "base-10 logarithm"),
@@ -88,22 +110,48 @@ _SYMPY = {
 
 ALIASES = {
     "ln": "log",
+    "lg": "log10",  # ISO 80000-2: lg = log10, lb = log2
+    "lb": "log2",
     "arcsin": "asin",
     "arccos": "acos",
     "arctan": "atan",
+    "arcsec": "asec",
+    "arccsc": "acsc",
+    "arccot": "acot",
+    "arccosec": "acsc",
+    "cosec": "csc",
+    "ctg": "cot",
+    "tg": "tan",
     "arsinh": "asinh",
     "arcsinh": "asinh",
     "arcosh": "acosh",
     "arccosh": "acosh",
     "artanh": "atanh",
     "arctanh": "atanh",
+    **{f"{pre}{name}": f"a{name}" for pre in ("ar", "arc") for name in ("sech", "csch", "coth")},
     "ceiling": "ceil",
     "sgn": "sign",
 }
 
 CONSTANTS = {"pi": (sympy.pi, np.pi), "e": (sympy.E, np.e)}
+# Names the parser rewrites into other nodes rather than calling: cbrt(u) is u^(1/3)
+# (`core.language.function_calls`).
+REWRITTEN = ("cbrt",)
+# Where the inverse functions without a single agreed range are defined, as SymPy,
+# Wolfram|Alpha and most calculators define them (README, "What you can type"):
+DOMAINS = {
+    "asec": "asec(x) = acos(1/x) for |x| >= 1, with values in [0, pi] except pi/2",
+    "acsc": "acsc(x) = asin(1/x) for |x| >= 1, with values in [-pi/2, pi/2] except 0",
+    # Some textbooks take acot's values in (0, pi) (pi/2 - atan(x)) instead: the two
+    # agree for x > 0 and differ by pi for x < 0, and have the same derivative
+    # -1/(1 + x^2) everywhere but x = 0, where atan(1/x) jumps.
+    "acot": "acot(x) = atan(1/x) for x != 0, with values in (-pi/2, pi/2] except 0",
+    "acoth": "acoth(x) = atanh(1/x) for |x| > 1",
+    "coth": "coth(x) = cosh(x)/sinh(x) for x != 0 (a pole at 0)",
+}
 
 FUNCTION_NAMES = tuple(_SYMPY)
+# (Without REWRITTEN: the programs' checker suggests these, and programs call functions.)
 KNOWN_NAMES = (*FUNCTION_NAMES, *ALIASES, *CONSTANTS, "max", "min", "where")
 
 _jax_cache: dict[str, Callable] = {}

@@ -34,7 +34,12 @@ _NUMERIC = {  # canonical name -> NumPy/JAX/PyTorch name, where they differ from
 }  # fmt: skip
 _SAME_NAME = ("sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "log", "log10", "log2",
               "sqrt", "abs", "floor", "ceil", "sign", "where")  # fmt: skip
-RECIPROCAL = {"cot": "tan", "sec": "cos", "csc": "sin"}  # NumPy, JAX and PyTorch have none
+# NumPy, JAX and PyTorch have none of these: each becomes a helper of its own name
+RECIPROCAL = {"cot": "tan", "sec": "cos", "csc": "sin", "sech": "cosh", "csch": "sinh",
+              "coth": "tanh"}  # fmt: skip
+# f(1/x) for each of these
+OF_RECIPROCAL = {"asech": "arccosh", "acsch": "arcsinh", "acoth": "arctanh",
+                 "asec": "arccos", "acsc": "arcsin", "acot": "arctan"}  # fmt: skip
 # Taylor mode (jet) has no rule for tan, arcsin, arccos or arctan: the Explorer's JAX
 # snippet writes them with sin, cos and arctan2, which it has, so it runs in a plain notebook.
 _JAX_HELPERS = {
@@ -45,6 +50,15 @@ _JAX_HELPERS = {
     "asin": "jnp.arctan2(x, jnp.sqrt(1 - x * x))",
     "acos": "jnp.arctan2(jnp.sqrt(1 - x * x), x)",
     "atan": "jnp.arctan2(x, jnp.ones_like(x))",
+    **{name: f"1 / jnp.{base}(x)" for name, base in RECIPROCAL.items() if name.endswith("h")},
+    **{name: f"jnp.{base}(1 / x)" for name, base in OF_RECIPROCAL.items()},
+}
+# ... and the same for asec, acsc, acot = acos, asin, atan of 1/x (atan2(1/x, 1), not
+# atan2(1, x): acot's values are in (-pi/2, pi/2], core.language.functions.DOMAINS).
+_JAX_TAYLOR_HELPERS = {
+    "asec": "jnp.arctan2(jnp.sqrt(1 - 1 / (x * x)), 1 / x)",
+    "acsc": "jnp.arctan2(1 / x, jnp.sqrt(1 - 1 / (x * x)))",
+    "acot": "jnp.arctan2(1 / x, jnp.ones_like(x))",
 }
 _TENSOR = "torch.tensor"  # PyTorch's functions take tensors, never plain Python numbers
 
@@ -97,9 +111,12 @@ def helper_definitions(namespace: str, taylor_mode: bool = False) -> dict[str, s
     """Helper name -> its body in `x`, for the functions `namespace` lacks (see numeric_names)."""
     if namespace == "jnp":
         if taylor_mode:
-            return dict(_JAX_HELPERS)
-        return {name: _JAX_HELPERS[name] for name in RECIPROCAL}
-    return {name: f"1 / {namespace}.{base}(x)" for name, base in RECIPROCAL.items()}
+            return {**_JAX_HELPERS, **_JAX_TAYLOR_HELPERS}
+        return {name: _JAX_HELPERS[name] for name in (*RECIPROCAL, *OF_RECIPROCAL)}
+    return {
+        **{name: f"1 / {namespace}.{base}(x)" for name, base in RECIPROCAL.items()},
+        **{name: f"{namespace}.{base}(1 / x)" for name, base in OF_RECIPROCAL.items()},
+    }
 
 
 def helper_source(functions: Source | Iterable[Source], namespace: str, taylor_mode=False) -> str:

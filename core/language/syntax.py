@@ -6,8 +6,15 @@ The grammar (loosest binding first)::
     product := unary (("*" | "/") unary | <implicit> power)*
     unary   := ("-" | "+") unary | power
     power   := primary ("^" unary)?            # right-associative: 2^-x, x^y^z
-    primary := number | name | name "(" sum ")" | name "^" number "(" sum ")"
-             | "(" sum ")" | "|" sum "|"
+    primary := number | name | call | log_b argument | group | "|" sum "|"
+    group   := "(" sum ")" | "[" sum "]" | "{" sum "}"
+    call    := name ("^" exponent)? argument    # sin^2 x = sin(x)^2; sin^-1 x = asin(x)
+    argument:= group | bare                     # sin(x), sin x: `core.language.function_calls`
+    exponent:= number | "-" number | "(" "-"? number ")" | "{" "-"? number "}"
+    log_b   := "log_" (digits | letter) | "log_" "{" (number | name) "}"
+
+Names written together (`xe^x`, `sinx`, `pix`) are split into their pieces first
+(`core.language.glued_names`).
 
 Nothing here evaluates anything: the result is a tree of `core.language.tree` nodes.
 The tokens come from `core.language.tokens`, the canonical text from
@@ -23,15 +30,15 @@ import keyword
 from core.errors import ExpressionError
 from core.language import functions
 from core.language.constant_size import check_constant_size
-from core.language.tokens import Token, number_value
+from core.language.function_calls import FunctionCalls
+from core.language.glued_names import expand_glued
+from core.language.tokens import CLOSERS, OPENERS, Token, number_value
 from core.language.tree import (
     COMPARISONS,
     MULTI_ARGUMENT,
     Binary,
     Call,
-    Compare,
     Constant,
-    MultiCall,
     Negate,
     Node,
     Number,
@@ -41,13 +48,13 @@ from core.language.tree import (
 MAX_DEPTH = 60
 
 
-class Parser:
+class Parser(FunctionCalls):
     """Recursive-descent parser over a token list; see the module docstring."""
 
     def __init__(
         self, tokens: list[Token], variables: tuple[str, ...], max_depth: int = MAX_DEPTH
     ) -> None:
-        self.tokens = tokens
+        self.tokens = expand_glued(tokens, variables)
         self.variables = variables
         self.max_depth = max_depth
         self.index = 0
@@ -68,6 +75,24 @@ class Parser:
         if self.current.text != text or self.current.kind != "op":
             raise ExpressionError(message, self.current.position)
         return self.advance()
+
+    def close(self, open_token: Token, never_closed: str) -> None:
+        """Consume the bracket closing `open_token`, or say what is wrong with it."""
+        closer = OPENERS[open_token.text]
+        token = self.current
+        if token.kind == "op" and token.text in CLOSERS and token.text != closer:
+            raise ExpressionError(
+                f"This '{token.text}' closes a '{open_token.text}': close it with '{closer}'.",
+                token.position,
+            )
+        self.expect(closer, f"{never_closed}: add a '{closer}'.")
+
+    def ahead(self, count: int) -> list[str]:
+        """The next `count` tokens as operator text or kind ("number", "name", "end")."""
+        return [
+            token.text if token.kind == "op" else token.kind
+            for token in self.tokens[self.index : self.index + count]
+        ]
 
     def enter(self) -> None:
         self.depth += 1
@@ -94,8 +119,11 @@ class Parser:
         self.reject_comparison()
         token = self.current
         if token.kind != "end":
-            if token.text == ")":
-                raise ExpressionError("This ')' has no matching '('.", token.position)
+            if token.text in CLOSERS:
+                raise ExpressionError(
+                    f"This '{token.text}' has no matching '{CLOSERS[token.text]}'.",
+                    token.position,
+                )
             if token.text == ",":
                 raise ExpressionError(
                     "Commas only separate function arguments; functions here take one.",
@@ -117,7 +145,7 @@ class Parser:
         token = self.current
         if token.kind in ("number", "name"):
             return True
-        if token.kind == "op" and token.text == "(":
+        if token.kind == "op" and token.text in OPENERS:
             return True
         # Inside |...| a bar after an operand closes it; outside it opens a new one.
         return token.kind == "op" and token.text == "|" and self.open_bars == 0
@@ -130,7 +158,7 @@ class Parser:
                 self.advance()
                 node = Binary(token.text, node, self.unary())
             elif self.starts_operand():
-                if token.kind == "number" and _ends_with_number(node):
+                if self.two_numbers(node):
                     raise ExpressionError(
                         "Two numbers in a row: add an operator between them.", token.position
                     )
@@ -167,17 +195,16 @@ class Parser:
             return Number(number_value(token))
         if token.kind == "name":
             return self.name()
-        if token.kind == "op" and token.text == "(":
+        if token.kind == "op" and token.text in OPENERS:
             self.advance()
-            if self.current.text == ")":
-                raise ExpressionError(
-                    "Empty parentheses: put an expression inside.", token.position
-                )
+            if self.current.text == OPENERS[token.text]:
+                kind = "parentheses" if token.text == "(" else "brackets"
+                raise ExpressionError(f"Empty {kind}: put an expression inside.", token.position)
             saved_bars, self.open_bars = self.open_bars, 0
             node = self.sum()
             self.open_bars = saved_bars
             self.reject_comparison()
-            self.expect(")", "A '(' is never closed: add a ')'.")
+            self.close(token, f"A '{token.text}' is never closed")
             return node
         if token.kind == "op" and token.text == "|":
             self.advance()
@@ -190,6 +217,9 @@ class Parser:
             raise ExpressionError(
                 "The expression ends too early: something is missing.", token.position
             )
+        if token.text in CLOSERS:
+            raise ExpressionError(f"Unexpected '{token.text}': something is missing before it.",
+                                  token.position)  # fmt: skip
         raise ExpressionError(f"Unexpected '{token.text}'.", token.position)
 
     def name(self) -> Node:
@@ -197,7 +227,11 @@ class Parser:
         name = token.text
         if name in MULTI_ARGUMENT:
             return self.multi_call(name)
+        if name.startswith("log_"):
+            return self.logarithm(token)
         function = functions.canonical_function_name(name)
+        if function is None and name in functions.REWRITTEN:
+            function = name
         if function is not None:
             return self.call(function, token)
         if name in self.variables:
@@ -207,85 +241,6 @@ class Parser:
         if len(name) == 1 and name.isalpha():
             return Symbol(name)  # a free parameter
         raise ExpressionError(_unknown_name_message(name), token.position)
-
-    def call(self, function: str, token: Token) -> Node:
-        exponent = None
-        ahead = [
-            token.text if token.kind == "op" else token.kind
-            for token in self.tokens[self.index : self.index + 5]
-        ]
-        caret = self.current.position
-        if ahead[:2] == ["^", "number"]:
-            # sin^2(x) means (sin(x))^2, as in textbooks.
-            self.advance()
-            exponent = Number(number_value(self.advance()))
-        elif ahead == ["^", "(", "number", ")", "("]:
-            # sin²(x): the superscript arrives as sin^(2)(x).
-            self.advance()
-            self.advance()
-            exponent = Number(number_value(self.advance()))
-            self.advance()
-        if self.current.text != "(":
-            raise ExpressionError(
-                f"'{token.text}' is a function: write its argument in parentheses, "
-                f"e.g. {token.text}(x).",
-                self.current.position,
-            )
-        open_token = self.advance()
-        if self.current.text == ")":
-            raise ExpressionError(f"{token.text}() needs an argument.", open_token.position)
-        saved_bars, self.open_bars = self.open_bars, 0
-        argument = self.sum()
-        self.open_bars = saved_bars
-        if self.current.text == ",":
-            raise ExpressionError(f"{token.text} takes one argument.", self.current.position)
-        self.reject_comparison()
-        self.expect(")", f"The '(' after {token.text} is never closed: add a ')'.")
-        node = Call(function, argument)
-        if exponent is None:
-            return node
-        power = Binary("^", node, exponent)
-        check_constant_size(power, caret)  # abs^99999999(9) is 9^99999999, as 9^99999999 is
-        return power
-
-    def multi_call(self, name: str) -> Node:
-        usage = {
-            "max": "max(a, b)",
-            "min": "min(a, b)",
-            "where": "where(condition, value_if_true, value_if_false), e.g. where(x < 0, -x, x)",
-        }[name]
-        if self.current.text != "(":
-            raise ExpressionError(f"Write {usage}.", self.current.position)
-        self.advance()
-        saved_bars, self.open_bars = self.open_bars, 0
-        arguments = []
-        while True:
-            if name == "where" and not arguments:
-                arguments.append(self.condition())
-            else:
-                arguments.append(self.sum())
-                self.reject_comparison()
-            if self.current.text != ",":
-                break
-            self.advance()
-        self.open_bars = saved_bars
-        if len(arguments) != MULTI_ARGUMENT[name] or self.current.text != ")":
-            raise ExpressionError(
-                f"{name} takes {MULTI_ARGUMENT[name]} arguments: {usage}.", self.current.position
-            )
-        self.advance()
-        return MultiCall(name, tuple(arguments))
-
-    def condition(self) -> Node:
-        left = self.sum()
-        token = self.current
-        if not (token.kind == "op" and token.text in COMPARISONS):
-            raise ExpressionError(
-                "The first argument of where is a comparison, e.g. where(x < 0, -x, x).",
-                token.position,
-            )
-        self.advance()
-        return Compare(token.text, left, self.sum())
 
 
 def _ends_with_number(node: Node) -> bool:
@@ -299,7 +254,8 @@ def _unknown_name_message(name: str) -> str:
         return f"'{name}' is Python, not mathematics: only maths expressions are allowed."
     if name.startswith("_"):
         return f"Names starting with '_' are not allowed ('{name}')."
-    close = difflib.get_close_matches(name, functions.KNOWN_NAMES, n=1, cutoff=0.6)
+    known = (*functions.KNOWN_NAMES, *functions.REWRITTEN)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     if name.isalpha() and len(name) <= 3:
         product = " For a product write it with '*', e.g. a*x."

@@ -19,14 +19,18 @@ _REPLACEMENTS = {
     "\u2217": "*",  # asterisk operator
     "\u00f7": "/",
     "\u2215": "/",
-    "\u03c0": "pi",
-    "\u221a": "sqrt",
+    "\u03c0": "pi",  # πx reads as pi x: core.language.glued_names splits "pix"
+    "\u221a": "sqrt",  # √x reads as sqrt x (a function without brackets)
+    "\u221b": "cbrt",  # ∛x
     "\u00a0": " ",
 }
 _SUPERSCRIPTS = {
     "\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u2074": "4",
     "\u2075": "5", "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9",
-    "\u207b": "-", "\u207a": "+",
+    "\u207b": "-", "\u207a": "+", "\u207d": "(", "\u207e": ")",
+    # Superscript letters, as in eˣ, e⁻ˣ, x²eˣ, aⁿ: a power of the letter.
+    "\u02e3": "x", "\u02b8": "y", "\u207f": "n", "\u2071": "i", "\u1d57": "t",
+    "\u1d43": "a", "\u1d47": "b", "\u1d9c": "c", "\u1d4f": "k", "\u1d50": "m",
 }  # fmt: skip
 
 

@@ -13,6 +13,9 @@ from typing import NamedTuple
 from core.errors import ExpressionError
 
 MAX_INTEGER_DIGITS = 30
+# Brackets of every shape group, as books print them: (x+1), [x+1], {x+1} (e^{2x}).
+OPENERS = {"(": ")", "[": "]", "{": "}"}
+CLOSERS = {closer: opener for opener, closer in OPENERS.items()}
 
 
 class Token(NamedTuple):
@@ -20,22 +23,22 @@ class Token(NamedTuple):
     text: str
     position: int  # index in the normalised text
 
+    def touches(self, previous: Token) -> bool:
+        """Whether this token was written right after `previous`, with no space (xy, 2x)."""
+        return previous.kind != "end" and previous.position + len(previous.text) == self.position
+
 
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(\d[\d_]*\.?\d*|\.\d+)([eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|<=|>=|==|!=|[-+*/^(),|<>])"
+    r"|(?P<op>\*\*|<=|>=|==|!=|[-+*/^(),|<>{}\[\]])"
 )
 
 _FORBIDDEN = {
     "'": "Strings are not allowed: remove the quotes.",
     '"': "Strings are not allowed: remove the quotes.",
     ".": "Attribute access ('.') is not allowed; write numbers as 0.5, not .x.",
-    "[": "Square brackets (lists, subscripts) are not allowed; use parentheses.",
-    "]": "Square brackets (lists, subscripts) are not allowed; use parentheses.",
-    "{": "Braces are not allowed; use parentheses.",
-    "}": "Braces are not allowed; use parentheses.",
     "=": "Assignments and comparisons (=, ==) are not allowed: type only the right-hand side.",
     "!": "Factorials and '!' are not supported.",
     "#": "Comments ('#') are not allowed.",

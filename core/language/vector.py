@@ -1,9 +1,10 @@
 """Vector functions: typed "[f1, f2, ...]" text -> one validated expression per component.
 
-The text is split on the commas that stand outside every parenthesis (``max(a, b)`` and
-``where(c, a, b)`` keep theirs), and each component goes through `parse_expression`
-unchanged: the same language, the same limits, the same messages, with positions moved
-into the whole text. Nothing here evaluates anything.
+The text is split on the commas that stand outside every bracket (``max(a, b)`` and
+``where(c, a, b)`` keep theirs; ``[x+1]`` and ``{x+1}`` group as ``(x+1)`` does), and
+each component goes through `parse_expression` unchanged: the same language, the same
+limits, the same messages, with positions moved into the whole text.
+Nothing here evaluates anything.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sympy
 from core.errors import ExpressionError
 from core.language.expression import ParsedExpression, parse_expression
 from core.language.text_input import MAX_LENGTH
+from core.language.tokens import CLOSERS, OPENERS
 
 MAX_COMPONENTS = 4
 # Each component keeps its own limit; the whole text may hold four full components with
@@ -76,7 +78,7 @@ def parse_vector(text: str, variables: Sequence[str] = ("x", "y")) -> ParsedVect
         raise ExpressionError("The vector function must be text.", None)
     variables = tuple(variables)
     if not text.strip():
-        raise ExpressionError(f"Type a vector function, for example {EXAMPLE}.", 0)
+        raise ExpressionError(f"Type a vector function, for example {EXAMPLE}.", None)
     if len(text) > MAX_VECTOR_LENGTH:
         raise ExpressionError(
             f"The vector function is {len(text):,} characters long; "
@@ -107,25 +109,52 @@ def _plain(ch: str) -> str:
 
 
 def _inside_brackets(text: str) -> tuple[int, int]:
-    """The span of `text` inside its optional outer [ ], as (start, end) indices."""
+    """The span of `text` inside its optional outer [ ], as (start, end) indices.
+
+    The outer brackets are the vector's only when they match each other: in
+    `[x+1]*[x-1]` they group inside one component (brackets group as parentheses do).
+    """
     first = len(text) - len(text.lstrip())
     last = len(text.rstrip()) - 1
     opens, closes = _plain(text[first]) == "[", _plain(text[last]) == "]"
-    if opens and not closes:
+    if opens and closes:
+        # Unless the first '[' is closed before the end ([x+1]*[x-1]), they are the
+        # vector's; an unbalanced bracket inside is then the components' error.
+        partner = _partner(text, first, +1)
+        return (first + 1, last) if partner in (None, last) else (0, len(text))
+    if opens and _partner(text, first, +1) is None:
         raise ExpressionError(
             "This '[' is never closed: end the vector with ']' (or leave out both brackets).",
             first,
         )
-    if closes and not opens:
+    if closes and _partner(text, last, -1) is None:
         raise ExpressionError(
             "This ']' has no matching '[': start the vector with '[' (or leave out both).",
             last,
         )
-    return (first + 1, last) if opens else (0, len(text))
+    return 0, len(text)
+
+
+def _partner(text: str, index: int, step: int) -> int | None:
+    """The index of the bracket matching the one at `index` (scanning by `step`), or None
+    when it is never closed or a bracket of another shape closes it first."""
+    pending: list[str] = []
+    openers, closers = (OPENERS, CLOSERS) if step > 0 else (CLOSERS, OPENERS)
+    while 0 <= index < len(text):
+        ch = _plain(text[index])
+        if ch in openers:
+            pending.append(openers[ch])
+        elif ch in closers:
+            if not pending or pending.pop() != ch:
+                return None
+            if not pending:
+                return index
+        index += step
+    return None
 
 
 def _split_components(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of each component: split on commas outside every parenthesis."""
+    """(start, end) of each component: split on commas outside every bracket."""
     if not text[start:end].strip():
         raise ExpressionError(
             f"The vector has no components: type them inside the brackets, e.g. {EXAMPLE}.",
@@ -134,22 +163,24 @@ def _split_components(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, open_parentheses, component_start = [], [], start
     for index in range(start, end):
         ch = _plain(text[index])
-        if ch == "(":
+        if ch in OPENERS:
             open_parentheses.append(index)
-        elif ch == ")":
+        elif ch in CLOSERS:
             if not open_parentheses:
-                raise ExpressionError("This ')' has no matching '('.", index)
-            open_parentheses.pop()
-        elif ch in "[]":
-            raise ExpressionError(
-                "Square brackets go only around the whole vector; use parentheses inside.",
-                index,
-            )
+                raise ExpressionError(f"This '{ch}' has no matching '{CLOSERS[ch]}'.", index)
+            opener = _plain(text[open_parentheses.pop()])
+            if OPENERS[opener] != ch:
+                raise ExpressionError(
+                    f"This '{ch}' closes a '{opener}': close it with '{OPENERS[opener]}'.", index
+                )
         elif ch == "," and not open_parentheses:
             spans.append((component_start, index))
             component_start = index + 1
     if open_parentheses:
-        raise ExpressionError("This '(' is never closed: add a ')'.", open_parentheses[-1])
+        opener = _plain(text[open_parentheses[-1]])
+        raise ExpressionError(
+            f"This '{opener}' is never closed: add a '{OPENERS[opener]}'.", open_parentheses[-1]
+        )
     spans.append((component_start, end))
     if len(spans) > MAX_COMPONENTS:
         raise ExpressionError(

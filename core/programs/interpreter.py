@@ -61,7 +61,11 @@ NUMPY_NAMES = {
     "acosh": "arccosh",
     "atanh": "arctanh",
 }
-RECIPROCALS = {"cot": "tan", "sec": "cos", "csc": "sin"}
+RECIPROCALS = {"cot": "tan", "sec": "cos", "csc": "sin", "sech": "cosh", "csch": "sinh",
+               "coth": "tanh"}  # fmt: skip
+# f(1/x) for each of these
+OF_RECIPROCALS = {"asech": "arccosh", "acsch": "arcsinh", "acoth": "arctanh",
+                  "asec": "arccos", "acsc": "arcsin", "acot": "arctan"}  # fmt: skip
 CONSTANTS = {name: value for name, (_, value) in functions.CONSTANTS.items()}  # pi, e
 
 
@@ -94,6 +98,9 @@ def _jnp_function(name: str) -> Callable:
     if name in RECIPROCALS:
         base = getattr(jnp, RECIPROCALS[name])
         return lambda value: 1.0 / base(value)
+    if name in OF_RECIPROCALS:
+        inverse = getattr(jnp, OF_RECIPROCALS[name])
+        return lambda value: inverse(1.0 / value)
     return getattr(jnp, NUMPY_NAMES.get(name, name))
 
 

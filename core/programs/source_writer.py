@@ -20,7 +20,7 @@ from core.programs.analysis import (
     integer_exponent,
     loop_bounds,
 )
-from core.programs.interpreter import CONSTANTS, NUMPY_NAMES, RECIPROCALS
+from core.programs.interpreter import CONSTANTS, NUMPY_NAMES, OF_RECIPROCALS, RECIPROCALS
 from core.programs.parser import Program
 from core.programs.rules import COMPARISONS, OPERATORS
 
@@ -206,6 +206,8 @@ class _Writer:
             argument = self.expression(node.args[0], env)[0]
             if name in RECIPROCALS:
                 return f"1 / jnp.{RECIPROCALS[name]}({argument})", 2
+            if name in OF_RECIPROCALS:
+                return f"jnp.{OF_RECIPROCALS[name]}(1 / ({argument}))", _ATOM
             return f"jnp.{NUMPY_NAMES.get(name, name)}({argument})", _ATOM
         if isinstance(node, ast.UnaryOp):
             operand = self.wrap(node.operand, env, 3)

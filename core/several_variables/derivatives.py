@@ -13,7 +13,9 @@ transformations do the rest, in float64:
 - VJP (f(p), uᵀJ): one reverse sweep pulls a cotangent u back.
 
 Nothing is compiled: a new expression answers at once after JAX's primitives are warm
-(see core.engines.autodiff). Undefined derivatives (sqrt at 0) come back as inf or nan.
+(see core.engines.autodiff). Undefined derivatives (sqrt at 0) come back as inf or nan,
+and where f(p) itself is nan (outside its real domain: log(x y) at (−1, 1)) every
+derivative is nan (`core.engines.domain`), though JAX's local rules give numbers there.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core.engines.domain import mask_by_value
 from core.language.expression import ParsedExpression
 from core.language.vector import ParsedVector
 from core.several_variables.arguments import point_vector, variables_phrase
@@ -84,7 +87,7 @@ def value_and_gradient(
     require_function(parsed, "gradient", ParsedExpression)
     p = _on_variables(parsed, point, "point")
     value, grad = jax.value_and_grad(as_jax_function(parsed, params))(p)
-    return ValueAndGradient(float(value), _numpy(grad))
+    return ValueAndGradient(float(value), mask_by_value(float(value), _numpy(grad)))
 
 
 def jacobian(
@@ -122,8 +125,9 @@ def jacobian(
             f"mode must be 'forward' (jax.jacfwd) or 'reverse' (jax.jacrev), got {mode!r}."
         )
     p = _on_variables(f, point, "point")
-    matrix = _numpy(MODES[mode](as_jax_function(f, params))(p))
-    return matrix.reshape(-1, p.shape[0])
+    function = as_jax_function(f, params)
+    matrix = _numpy(MODES[mode](function)(p)).reshape(-1, p.shape[0])
+    return mask_by_value(_numpy(function(p)).reshape(-1), matrix)  # row i: f_i's domain
 
 
 def hessian(
@@ -153,7 +157,8 @@ def hessian(
     """
     require_function(parsed, "hessian", ParsedExpression)
     p = _on_variables(parsed, point, "point")
-    return _numpy(jax.jacfwd(jax.jacrev(as_jax_function(parsed, params)))(p))
+    function = as_jax_function(parsed, params)
+    return mask_by_value(float(function(p)), _numpy(jax.jacfwd(jax.jacrev(function))(p)))
 
 
 def jvp(
@@ -186,7 +191,7 @@ def jvp(
     require_function(f, "jvp", ParsedExpression | ParsedVector)
     p, v = _on_variables(f, point, "point"), _on_variables(f, tangent, "tangent")
     value, pushed = jax.jvp(as_vector_function(f, params), (p,), (v,))
-    return _numpy(value), _numpy(pushed)
+    return _numpy(value), mask_by_value(_numpy(value), _numpy(pushed))
 
 
 def vjp(
@@ -222,7 +227,9 @@ def vjp(
     u = jnp.asarray(point_vector(cotangent, m, "cotangent", f"f has {m} component{'s' * (m != 1)}"))
     value, pull_back = jax.vjp(as_vector_function(f, params), p)
     (pulled,) = pull_back(u)
-    return _numpy(value), _numpy(pulled)
+    # uᵀJ mixes every component's row: f must be defined at p as a whole.
+    undefined = bool(np.isnan(_numpy(value)).any())
+    return _numpy(value), mask_by_value(np.nan if undefined else 0.0, _numpy(pulled))
 
 
 # -- validation at the boundary ---------------------------------------------------------

@@ -33,10 +33,12 @@ What is timed, and why (measured on this project's 2-core CPU machine, pycse f, 
 
 Before the clock starts each map is rehearsed with one sweep each way, since eager JAX
 compiles each primitive for each shape the first time it meets it. Each time is then
-the median of up to `repeats` runs, stopping once a measurement has taken
-MEASURE_BUDGET seconds (a run of 100 sweeps averages its own noise): the whole table for
-a new expression costs 250-300 ms of one core once `warm_up` has run. Nothing here is
-compiled.
+the median of MIN_REPEATS to `repeats` runs, stopping once a measurement has taken
+MEASURE_BUDGET seconds (a run of 100 sweeps averages its own noise). Every run is kept:
+one mode is called faster only when all its runs beat all the other's (`distinct`), so
+14 ms against 11 ms with runs that overlap is reported as noise, not as "1.3× faster".
+The whole table for a new expression costs about 0.3-0.6 s of one core once `warm_up`
+has run. Nothing here is compiled.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from core.several_variables.point_function import (
 from core.several_variables.tall_and_wide import Example, components, example_functions, space
 
 MAX_REPEATS = 25
+MIN_REPEATS = 3  # runs of each measurement at least: one run has no spread to judge noise by
 MEASURE_BUDGET = 0.01  # seconds: no more runs of one measurement once this is spent
 MODES = ("forward", "reverse")
 
@@ -79,6 +82,29 @@ class ModeTiming(NamedTuple):
     reverse_seconds: float  # median time by reverse mode
     max_difference: float  # max |J_fwd − J_rev|, nan where either J has nan
     construction: str  # how the map is built from f
+    forward_runs: tuple[float, ...] = ()  # every timed run (seconds); () if not kept
+    reverse_runs: tuple[float, ...] = ()
+
+    @property
+    def distinct(self) -> bool:
+        """Whether the two modes' times differ beyond their noise: every run of the
+        faster mode beat every run of the slower one (no runs kept: compared as medians)."""
+        if not (self.forward_runs and self.reverse_runs):
+            return self.forward_seconds != self.reverse_seconds
+        fast, slow = (
+            (self.forward_runs, self.reverse_runs)
+            if self.faster == "forward"
+            else (self.reverse_runs, self.forward_runs)
+        )
+        return max(fast) < min(slow)
+
+    @property
+    def verdict(self) -> str:
+        """What the timing says, for a table: "reverse, 4.2× faster", or that the
+        difference is within the runs' spread."""
+        if not self.distinct:
+            return "neither: within the noise"
+        return f"{self.faster}, {self.speedup:.1f}× faster"
 
     @property
     def expected(self) -> str:
@@ -195,14 +221,12 @@ def _timing(example: Example, repeats: int) -> ModeTiming:
     _rehearse(example)
     x = jnp.asarray(example.point)
     columns, rows = _basis(example.inputs), _basis(example.outputs)
-    forward_seconds, forward = _median_seconds(
-        lambda: _forward(example.function, x, columns), repeats
-    )
-    reverse_seconds, reverse = _median_seconds(lambda: _reverse(example.function, x, rows), repeats)
+    forward_runs, forward = _timed_runs(lambda: _forward(example.function, x, columns), repeats)
+    reverse_runs, reverse = _timed_runs(lambda: _reverse(example.function, x, rows), repeats)
     return ModeTiming(
         example.label, example.inputs, example.outputs, example.inputs, example.outputs,
-        forward_seconds, reverse_seconds, _max_difference(forward, reverse),
-        example.construction,
+        statistics.median(forward_runs), statistics.median(reverse_runs),
+        _max_difference(forward, reverse), example.construction, forward_runs, reverse_runs,
     )  # fmt: skip
 
 
@@ -226,14 +250,19 @@ def _rehearse(example: Example) -> None:
     _reverse(example.function, x, _basis(example.outputs, 1))
 
 
-def _median_seconds(run: Callable[[], np.ndarray], repeats: int) -> tuple[float, np.ndarray]:
+def _timed_runs(
+    run: Callable[[], np.ndarray], repeats: int
+) -> tuple[tuple[float, ...], np.ndarray]:
+    """The seconds of each run, at least min(MIN_REPEATS, repeats) of them, at most
+    `repeats`, no more once MEASURE_BUDGET is spent; and the last run's result."""
     times, spent = [], 0.0
-    while len(times) < repeats and (not times or spent < MEASURE_BUDGET):
+    least = min(MIN_REPEATS, repeats)
+    while len(times) < repeats and (len(times) < least or spent < MEASURE_BUDGET):
         start = time.perf_counter()
         result = run()
         times.append(time.perf_counter() - start)
         spent += times[-1]
-    return statistics.median(times), result
+    return tuple(times), result
 
 
 def _basis(n: int, count: int | None = None) -> list[jax.Array]:

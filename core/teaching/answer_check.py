@@ -6,8 +6,11 @@ f^(n) is defined; symbolically, SymPy simplifies f^(n) − answer in a killable 
 under the time budget. A proof that the difference is 0 settles it (so rounding in
 the answer's form cannot fail a right answer); otherwise the numbers decide, and the
 message says when SymPy gave up. A wrong answer gets the point where the two differ
-most, the largest difference, and a hint: a constant off, a constant factor, the
-wrong sign or the wrong order.
+most on the plotted grid (`core.teaching.answer_grid`: the number said is the gap
+drawn), the largest difference, and a hint: the known slip that explains it when one
+does (`core.teaching.slips`: the product rule written as f′g′, the chain rule without
+the inner derivative, ...), else a constant off, a constant factor, the wrong sign or
+the wrong order.
 
     >>> import core
     >>> core.check_answer(core.parse_expression("sin(x)^2"), "sin(2x)").correct
@@ -22,17 +25,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core.engines.autodiff import MAX_ORDER, ad_derivatives, resolve_parameters
+from core.engines.autodiff import MAX_ORDER, resolve_parameters
 from core.engines.symbolic import run_in_worker, symbolic_derivatives
 from core.errors import BudgetExceeded, ExpressionError
-from core.explorer.derivatives import GRID_SIZE
 from core.language.expression import ParsedExpression, parse_expression
 from core.language.text_input import normalise
 from core.language.tokens import tokenize
-from core.teaching import equality
-from core.teaching.answer_hints import Numbers, hint, label
+from core.teaching import equality, slips
+from core.teaching.answer_grid import WARMED_SIZE, ad_rows, answer_values, gap_on_plot
+from core.teaching.answer_hints import Numbers, difference_phrase, hint, label
 
-WARMED_SIZE = GRID_SIZE + 1  # the shape start-up runs JAX's primitives on (ui.cached.warm_up)
+__all__ = ["WARMED_SIZE", "AnswerCheck", "ad_rows", "check_answer"]
 
 PARAMETER_TRIALS = 2  # extra random parameter values: an answer right only for a = 1 fails
 
@@ -50,6 +53,8 @@ class AnswerCheck(NamedTuple):
         points: how many random points the two were compared at.
         proven: True when SymPy simplified the difference to 0, False when it did not,
             None when it ran out of its time budget.
+        slip: when not correct, the known slip that explains the answer (one of
+            `core.teaching.slips.SLIPS`, e.g. "product rule written as f′g′"), else None.
     """
 
     correct: bool
@@ -58,6 +63,7 @@ class AnswerCheck(NamedTuple):
     message: str
     points: int = 0
     proven: bool | None = None
+    slip: str | None = None
 
 
 def check_answer(
@@ -99,17 +105,46 @@ def check_answer(
     _reject_new_parameters(parsed, typed, answer)
     xs = equality.sample_points()
     rows = ad_rows(parsed, xs, min(order + 1, MAX_ORDER), values)
-    answer_values = _answer_values(typed, xs, values)
+    answers = answer_values(typed, xs, values)
+    comparison = equality.compare_values(rows[order], answers, xs)
     numbers = Numbers(
         order=order,
         xs=xs,
-        comparison=equality.compare_values(rows[order], answer_values, xs),
+        comparison=comparison,
         rows=rows,
-        answer=answer_values,
+        answer=answers,
         elsewhere=_other_parameters(parsed, typed, xs, order),
+        plotted=gap_on_plot(parsed, typed, order, values) if not comparison.agree else None,
     )
     simplified = _simplify(parsed, typed, order)
-    return _verdict(numbers, simplified)
+    check = _verdict(numbers, simplified)
+    if check.correct or comparison.agree or comparison.undefined_at is not None:
+        return check
+    slip = _slip(parsed, typed, order, values)
+    if slip is None:
+        return check
+    if slip.name in slips.WRONG_ORDER:  # the hint already says which derivative it is
+        return check._replace(slip=slip.name)
+    message = (
+        f"Not quite: this looks like a known slip, {slip.name}: {slip.explanation} Your "
+        f"answer {difference_phrase(numbers)}."
+    )
+    return check._replace(message=message, slip=slip.name)
+
+
+def _slip(parsed: ParsedExpression, typed: ParsedExpression, order: int, values):
+    """The known slip behind a wrong answer (`core.teaching.slips`), or None; its SymPy
+    work runs in a killable worker, and a budget run out names no slip."""
+    variable = parsed.symbols[parsed.variables[0]]
+    numbers = {parsed.symbols[name]: float(values[name]) for name in parsed.parameters}
+    try:
+        return run_in_worker(
+            slips.slip_between,
+            (parsed.sympy, typed.sympy, variable, order, numbers),
+            what="Looking for a known slip",
+        )
+    except BudgetExceeded:
+        return None
 
 
 def _reject_new_parameters(parsed: ParsedExpression, typed: ParsedExpression, text: str) -> None:
@@ -133,34 +168,13 @@ def _reject_new_parameters(parsed: ParsedExpression, typed: ParsedExpression, te
     )
 
 
-def ad_rows(parsed: ParsedExpression, xs, order: int, values) -> np.ndarray:
-    """f, f′, ..., f^(order) by AD at `xs`, nan off f's domain.
-
-    Outside f's domain AD can still give finite derivatives (log(u)′ = u′/u for u < 0).
-    Fewer points than WARMED_SIZE are padded to it: eager JAX compiles each primitive anew
-    for each shape (0.5-2 s for a new expression here), and start-up compiled them for
-    this one; a thousand points more cost about a millisecond.
-    """
-    count = len(xs)
-    padded = np.concatenate([xs, np.full(max(WARMED_SIZE - count, 0), xs[0])])
-    rows = ad_derivatives(parsed, padded, order, values)[:, :count]
-    return np.where(np.isfinite(rows[0]), rows, np.nan)
-
-
-def _answer_values(typed: ParsedExpression, xs: np.ndarray, values) -> np.ndarray:
-    env = {typed.variables[0]: xs, **{name: values[name] for name in typed.parameters}}
-    with np.errstate(all="ignore"):
-        result = np.asarray(typed.numpy(env), dtype=np.float64)
-    return np.broadcast_to(result, xs.shape)
-
-
 def _other_parameters(parsed: ParsedExpression, typed: ParsedExpression, xs, order: int):
     """The first parameter values (random) at which the answer fails, with the comparison."""
     rng = np.random.default_rng(equality.SEED)
     for _ in range(PARAMETER_TRIALS if parsed.parameters else 0):
         values = {name: float(rng.uniform(0.5, 2.5)) for name in parsed.parameters}
         expected = ad_rows(parsed, xs, min(order + 1, MAX_ORDER), values)[order]
-        comparison = equality.compare_values(expected, _answer_values(typed, xs, values), xs)
+        comparison = equality.compare_values(expected, answer_values(typed, xs, values), xs)
         if comparison.decided and not comparison.agree:
             return values, comparison
     return None
@@ -203,9 +217,10 @@ def _verdict(numbers: Numbers, simplified: equality.Simplified | None) -> Answer
         )
         return AnswerCheck(False, None, None, message, points, proven)
     if not comparison.agree:
-        return AnswerCheck(
-            False, comparison.worst_point, comparison.difference, hint(numbers), points, proven
-        )
+        worst, difference = comparison.worst_point, comparison.difference
+        if numbers.plotted is not None:  # the gap the figure draws, not a point off it
+            worst, difference = numbers.plotted.worst_point, numbers.plotted.difference
+        return AnswerCheck(False, worst, difference, hint(numbers), points, proven)
     if numbers.elsewhere is not None:
         values, other = numbers.elsewhere
         at = ", ".join(f"{name} = {value:.3g}" for name, value in values.items())

@@ -7,12 +7,15 @@ as the chain rule's inner derivative missing), or simply where it differs most.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from core.engines.symbolic import ordinal
 from core.teaching.equality import RELATIVE_TOLERANCE, Comparison, compare_values
+
+if TYPE_CHECKING:  # JAX stays out of what imports only the hints
+    from core.teaching.answer_grid import PlottedGap
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _PRIMES = {1: "f′", 2: "f″", 3: "f‴"}
@@ -29,6 +32,8 @@ class Numbers(NamedTuple):
         answer: the answer's values at `xs`.
         elsewhere: (parameter values, comparison) where the answer fails for other
             values of f's parameters, or None.
+        plotted: the largest gap on the plotted grid (`core.teaching.answer_grid.
+            PlottedGap`: .worst_point, .difference), which the hint reports when given.
     """
 
     order: int
@@ -37,6 +42,7 @@ class Numbers(NamedTuple):
     rows: np.ndarray
     answer: np.ndarray
     elsewhere: tuple[dict[str, float], Comparison] | None
+    plotted: PlottedGap | None = None
 
 
 def label(order: int) -> str:
@@ -122,8 +128,26 @@ def _constant_factor(numbers: Numbers) -> str | None:
 
 
 def _largest_difference(numbers: Numbers) -> str:
-    comparison = numbers.comparison
+    return f"Not quite: your answer {difference_phrase(numbers)}."
+
+
+def difference_phrase(numbers: Numbers) -> str:
+    """ "differs from f′ by up to D on the plotted −R ≤ x ≤ R (at x = X)": the gap the
+    figure draws, or at the random points when no plotted grid shows one."""
+    what = label(numbers.order)
+    gap = numbers.plotted
+    if gap is None:
+        comparison = numbers.comparison
+        return (
+            f"differs from {what} by up to {comparison.difference:.4g} (at x = "
+            f"{_number(comparison.worst_point)})"
+        )
+    half = f"{gap.half_width:g}"
     return (
-        f"Not quite: your answer differs from {label(numbers.order)} by up to "
-        f"{comparison.difference:.4g} (at x = {comparison.worst_point:.4g})."
+        f"differs from {what} by up to {gap.difference:.4g} on the plotted −{half} ≤ x ≤ "
+        f"{half} (at x = {_number(gap.worst_point)})"
     )
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}".replace("-", "−")

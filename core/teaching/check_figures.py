@@ -16,14 +16,22 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.engines.autodiff import MAX_ORDER, resolve_parameters
-from core.explorer.derivatives import GRID_SIZE
 from core.language.expression import ParsedExpression
 from core.plotting import figure_from_traces, masked, robust_range
 from core.teaching import equality
-from core.teaching.answer_check import ad_rows
+from core.teaching.answer_grid import (
+    PLOT_HALF_WIDTHS,
+    PlottedGap,
+    ad_rows,
+    answer_values,
+    gap_on_plot,
+    plot_grid,
+    plot_range,
+)
 from core.teaching.answer_hints import Numbers, hint, label
 
-PLOT_HALF_WIDTHS = (5.0, 10.0, 25.0)  # x ∈ [−R, R]: the smallest that shows the worst point
+__all__ = ["PLOT_HALF_WIDTHS", "AnswerCurves", "NumericVerdict", "answer_curves",
+           "answer_figure", "answer_values", "numeric_verdict", "plot_range"]  # fmt: skip
 # Okabe-Ito colours, safe for colour-blind readers; the lines differ by dash as well.
 EXPECTED_COLOUR = "#0072B2"  # blue, solid
 ANSWER_COLOUR = "#D55E00"  # vermillion, dashed
@@ -40,11 +48,14 @@ class NumericVerdict(NamedTuple):
         agree: True or False when enough points decided it, None when they did not.
         comparison: f^(n) by AD against the answer at the random points.
         message: one sentence, starting "By the numbers".
+        plotted: for a wrong answer, the largest gap on the plotted grid (what the
+            message reports and the figure marks), or None.
     """
 
     agree: bool | None
     comparison: equality.Comparison
     message: str
+    plotted: PlottedGap | None = None
 
 
 class AnswerCurves(NamedTuple):
@@ -100,24 +111,10 @@ def numeric_verdict(
             f"By the numbers: your answer agrees with {what} at {comparison.points} random points."
         )
         return NumericVerdict(True, comparison, message)
-    numbers = Numbers(order, xs, comparison, rows, answer, None)
+    plotted = gap_on_plot(parsed, typed, order, values)
+    numbers = Numbers(order, xs, comparison, rows, answer, None, plotted)
     sentence = hint(numbers).removeprefix("Not quite: ")
-    return NumericVerdict(False, comparison, f"By the numbers: {sentence}")
-
-
-def answer_values(typed: ParsedExpression, xs: np.ndarray, values: Mapping[str, float]):
-    """The answer's values at `xs` (nan where undefined), parameters from `values`."""
-    env = {typed.variables[0]: xs, **{name: values[name] for name in typed.parameters}}
-    with np.errstate(all="ignore"):
-        result = np.asarray(typed.numpy(env), dtype=np.float64)
-    return np.broadcast_to(result, np.shape(xs))
-
-
-def plot_range(worst_point: float | None) -> tuple[float, float]:
-    """x ∈ [−R, R] with R the smallest of PLOT_HALF_WIDTHS that shows the worst point."""
-    size = 0.0 if worst_point is None or not np.isfinite(worst_point) else abs(worst_point)
-    half = next((r for r in PLOT_HALF_WIDTHS if size <= 0.9 * r), PLOT_HALF_WIDTHS[-1])
-    return -half, half
+    return NumericVerdict(False, comparison, f"By the numbers: {sentence}", plotted)
 
 
 def answer_curves(
@@ -130,8 +127,8 @@ def answer_curves(
     """f^(order) by AD and the answer on the grid of `plot_range(worst_point)`, and at the
     worst point."""
     values = resolve_parameters(parsed, params)
-    low, high = plot_range(worst_point)
-    xs = np.linspace(low, high, GRID_SIZE)
+    _, high = plot_range(worst_point)
+    xs = plot_grid(high)
     marked = worst_point is not None and bool(np.isfinite(worst_point))
     # One evaluation of the grid with the point appended (WARMED_SIZE points).
     points = np.append(xs, float(worst_point) if marked else high)

@@ -30,12 +30,14 @@ CURRENT_COLOUR = "#D55E00"  # vermillion
 PENDING_COLOUR = "#999999"
 SYMBOLS = {"input": "diamond", "constant": "square", "operation": "circle"}
 NODE_SIZE, CURRENT_SIZE = 34, 46
-ROW_HEIGHT = 105  # pixels per node in the fullest layer
+ROW_HEIGHT = 120  # pixels per node in the fullest layer: the node and three label lines
 COMPACT_FROM = 9  # nodes in a layer from which labels shrink to a name and one number
-COMPACT_ROW_HEIGHT, COMPACT_SIZE = 64, 26
+COMPACT_ROW_HEIGHT, COMPACT_SIZE = 76, 26
 WIDTH = 760  # the width it is drawn for (a wide column), to stop arrows at a node's edge
 _TIP_GAP = 21  # pixels between an arrow's tip and the centre of the node it points to
-LABEL_DROP = 0.3  # a node's label starts this far below its centre (in rows)
+LABEL_FONT = {"size": 14, "color": "#1A1A1A"}  # readable on a projector: 14 px, near black
+LABEL_BACKGROUND = "rgba(255, 255, 255, 0.92)"  # the label hides the edges behind it
+LABEL_GAP = 4  # pixels between a node's marker and the top of its label
 
 
 def layout(graph: ComputationalGraph) -> dict[int, tuple[float, float]]:
@@ -130,8 +132,9 @@ def graph_figure(sweeps: GraphSweeps, mode: str = "forward", steps: int | None =
 
     Returns:
         A Plotly figure: edge traces named "swept", "this step" and "not yet swept",
-        node traces "done", "this step", "to do" and "constant" (if any), and
-        a text trace with each node's name and numbers.
+        node traces "done", "this step", "to do" and "constant" (if any), and each
+        node's name and numbers as a layout annotation under it (in node order), 14 px
+        near-black on a white box, so edges passing behind never cross the text.
     """
     graph, order = sweeps.graph, step_nodes(sweeps, mode)
     steps = len(order) if steps is None else max(0, min(int(steps), len(order)))
@@ -174,7 +177,8 @@ def graph_figure(sweeps: GraphSweeps, mode: str = "forward", steps: int | None =
              "marker": {"symbol": "arrow", "angleref": "previous", "size": sizes,
                         "color": line_colour}, "hoverinfo": "skip", "connectgaps": False}
         )  # fmt: skip
-    traces.extend(_node_traces(sweeps, mode, steps, where, (done, current), compact))
+    node_traces, labels = _node_traces(sweeps, mode, steps, where, (done, current), compact)
+    traces.extend(node_traces)
     return figure_from_traces(
         traces,
         height=height,
@@ -184,7 +188,22 @@ def graph_figure(sweeps: GraphSweeps, mode: str = "forward", steps: int | None =
         xaxis={"visible": False, "range": x_range, "fixedrange": True},
         yaxis={"visible": False, "range": y_range, "fixedrange": True},
         hovermode="closest",
+        annotations=[
+            _label(text, where[i], node, i == current, compact)
+            for i, (text, node) in enumerate(zip(labels, graph.nodes, strict=True))
+        ],
     )
+
+
+def _label(text: str, point, node, is_current: bool, compact: bool) -> dict:
+    """A node's label: under its marker, dark text on a white box."""
+    size = (COMPACT_SIZE if compact else NODE_SIZE) - (6 if node.kind == "constant" else 0)
+    size = CURRENT_SIZE if is_current and node.kind != "constant" else size
+    return {
+        "x": point[0], "y": point[1], "xref": "x", "yref": "y", "text": text,
+        "showarrow": False, "yanchor": "top", "yshift": -(size / 2 + LABEL_GAP),
+        "font": LABEL_FONT, "bgcolor": LABEL_BACKGROUND, "borderpad": 2, "align": "center",
+    }  # fmt: skip
 
 
 def _layer_sizes(where) -> list[int]:
@@ -206,7 +225,8 @@ def _node_state(index: int, kind: str, done: set[int], current) -> str:
     return "done" if index in done else "pending"
 
 
-def _node_traces(sweeps: GraphSweeps, mode, steps, where, progress, compact) -> list[dict]:
+def _node_traces(sweeps: GraphSweeps, mode, steps, where, progress, compact):
+    """The node traces, and each node's label text (in node order)."""
     graph, (done, current) = sweeps.graph, progress
     adjoints = adjoints_after(sweeps, steps) if mode == "reverse" else {}
     groups: dict[str, list[int]] = {"done": [], "current": [], "pending": [], "constant": []}
@@ -266,14 +286,7 @@ def _node_traces(sweeps: GraphSweeps, mode, steps, where, progress, compact) -> 
              "hovertext": [hovers[i] for i in members], "hoverinfo": "text",
              "customdata": members}
         )  # fmt: skip
-    traces.append(
-        {"type": "scatter", "x": [where[i][0] for i in range(len(graph.nodes))],
-         "y": [where[i][1] - LABEL_DROP for i in range(len(graph.nodes))], "mode": "text",
-         "text": labels, "textposition": "bottom center",
-         "textfont": {"size": 10 if compact else 12},
-         "showlegend": False, "hoverinfo": "skip", "name": "labels"}
-    )  # fmt: skip
-    return traces
+    return traces, labels
 
 
 def _short(node) -> str:

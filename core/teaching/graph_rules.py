@@ -51,6 +51,10 @@ _CALLS = {  # the derivative of each function at u, its value being w
     "acosh": "1/√({u}² − 1)", "atanh": "1/(1 − {u}²)", "exp": "exp({u})", "log": "1/{u}",
     "log10": "1/({u}·ln 10)", "log2": "1/({u}·ln 2)", "sqrt": "1/(2·√{u})",
     "abs": "sign({u})", "floor": "0", "ceil": "0", "sign": "0",
+    "sech": "−{w}·tanh({u})", "csch": "−{w}·coth({u})", "coth": "−1/sinh({u})²",
+    "asech": "−1/({u}·√(1 − {u}²))", "acsch": "−1/(|{u}|·√(1 + {u}²))",
+    "acoth": "1/(1 − {u}²)", "asec": "1/(|{u}|·√({u}² − 1))",
+    "acsc": "−1/(|{u}|·√({u}² − 1))", "acot": "−1/(1 + {u}²)",
 }  # fmt: skip
 _COMPARE = {
     "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,

@@ -25,6 +25,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from core.engines.domain import mask_by_value
 from core.language.expression import REFERENCE, build_function, parse_expression
 from core.language.functions import FUNCTION_NAMES
 from core.teaching import graph_rules
@@ -176,7 +177,8 @@ def graph_sweeps(graph: ComputationalGraph, x0: float) -> GraphSweeps:
             shown = [graph.nodes[j].name if graph.depends_on_x(j) else None for j in node.inputs]
             rule = graph_rules.forward_rule(node.name, texts, shown)
         values.append(_float(arrays[-1]))
-        rows.append(ForwardRow(index, values[-1], _float(tangents[-1]), rule))
+        tangent = float(mask_by_value(values[-1], _float(tangents[-1])))
+        rows.append(ForwardRow(index, values[-1], tangent, rule))
     reverse = _reverse(graph, arrays, values)
     value, derivative = _whole(graph, x0)
     return GraphSweeps(graph, x0, tuple(rows), reverse, value, derivative, _message(graph, rows))
@@ -267,7 +269,10 @@ def _whole(graph: ComputationalGraph, x0: float) -> tuple[float, float]:
         return lax.add(function(env), lax.full_like(x, 0.0))
 
     x = jnp.float64(x0)
-    return float(f(x)), float(jax.grad(f)(x))
+    value = float(f(x))
+    # Where f(x0) is not a real number neither is f'(x0), though log's local rule u'/u
+    # still gives one (core.engines.domain: one rule for every engine).
+    return value, float(mask_by_value(value, float(jax.grad(f)(x))))
 
 
 def _message(graph: ComputationalGraph, rows: list[ForwardRow]) -> str:
@@ -294,7 +299,11 @@ def _message(graph: ComputationalGraph, rows: list[ForwardRow]) -> str:
 
 
 WARM_UP_EXPRESSIONS = (
-    " + ".join(f"{name}(x)" for name in FUNCTION_NAMES),
+    # Every function once, in two sums: one sum of them all is past the 60-node limit.
+    *(
+        " + ".join(f"{name}(x)" for name in half)
+        for half in (FUNCTION_NAMES[:17], FUNCTION_NAMES[17:])
+    ),
     "max(x, 0.5) - min(x, 0.5) + where(x < 0.5, x, 1)*x/(x^2 + x^0.5 + x^-2 + 2^x + x^x) - -x",
 )
 

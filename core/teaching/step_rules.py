@@ -73,6 +73,33 @@ _OUTER: dict[str, tuple[str, Callable[[sympy.Expr], sympy.Expr], str]] = {
     "asinh": (INVERSE_HYPERBOLIC, lambda u: 1 / sympy.sqrt(u**2 + 1), "asinh′(u) = 1/√(u² + 1)"),
     "acosh": (INVERSE_HYPERBOLIC, lambda u: 1 / sympy.sqrt(u**2 - 1), "acosh′(u) = 1/√(u² − 1)"),
     "atanh": (INVERSE_HYPERBOLIC, lambda u: 1 / (1 - u**2), "atanh′(u) = 1/(1 − u²)"),
+    "sech": (HYPERBOLIC, lambda u: -sympy.sech(u) * sympy.tanh(u), "sech′(u) = −sech(u)·tanh(u)"),
+    "csch": (HYPERBOLIC, lambda u: -sympy.csch(u) * sympy.coth(u), "csch′(u) = −csch(u)·coth(u)"),
+    "coth": (HYPERBOLIC, lambda u: -(sympy.csch(u) ** 2), "coth′(u) = −csch²(u)"),
+    "asech": (
+        INVERSE_HYPERBOLIC,
+        lambda u: -1 / (u * sympy.sqrt(1 - u**2)),
+        "asech′(u) = −1/(u√(1 − u²))",
+    ),
+    "acsch": (
+        INVERSE_HYPERBOLIC,
+        lambda u: -1 / (u**2 * sympy.sqrt(1 + 1 / u**2)),
+        "acsch′(u) = −1/(|u|√(1 + u²))",
+    ),
+    "acoth": (INVERSE_HYPERBOLIC, lambda u: 1 / (1 - u**2), "acoth′(u) = 1/(1 − u²)"),
+    # SymPy's forms of the derivatives (u²√(1 − 1/u²) is |u|√(u² − 1)), so that the last
+    # step is SymPy's derivative itself.
+    "asec": (
+        INVERSE_TRIGONOMETRIC,
+        lambda u: 1 / (u**2 * sympy.sqrt(1 - 1 / u**2)),
+        "asec′(u) = 1/(|u|√(u² − 1))",
+    ),
+    "acsc": (
+        INVERSE_TRIGONOMETRIC,
+        lambda u: -1 / (u**2 * sympy.sqrt(1 - 1 / u**2)),
+        "acsc′(u) = −1/(|u|√(u² − 1))",
+    ),
+    "acot": (INVERSE_TRIGONOMETRIC, lambda u: -1 / (1 + u**2), "acot′(u) = −1/(1 + u²)"),
     "exp": ("exponential rule", sympy.exp, "exp′(u) = exp(u)"),
     "log": (LOGARITHM, lambda u: 1 / u, "log′(u) = 1/u"),
     "log10": (LOGARITHM, lambda u: 1 / (u * sympy.log(10)), "log10′(u) = 1/(u·ln 10)"),

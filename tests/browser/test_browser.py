@@ -19,6 +19,13 @@ def _settle(page: Page) -> None:
     )
 
 
+def _readable_forms_shown(page: Page) -> None:
+    """Wait until the readable forms of the derivatives replace SymPy's raw ones (a job of
+    its own, after the derivatives: ui.explorer_symbolic)."""
+    expect(page.get_by_text("shown as computed meanwhile")).to_have_count(0, timeout=LOAD_TIMEOUT)
+    _settle(page)
+
+
 # Plotly keeps binary-encoded arrays encoded in .data; _fullData holds the decoded ones.
 FIRST_TRACE_Y = (
     "const p = document.querySelector('.js-plotly-plot');"
@@ -105,11 +112,13 @@ def test_a_copied_link_reopens_the_same_view(page: Page, app_url, artifacts):
     _type_expression(page, "tanh(x)*x")
     page.wait_for_url(re.compile(r"f=tanh"), timeout=LOAD_TIMEOUT)
     page.wait_for_function(
+        # f′'s formula, not only the reading of f shown under the box as it is typed
         "() => Array.from(document.querySelectorAll('.katex-mathml annotation'))"
-        ".some(a => a.textContent.includes('tanh'))",
+        ".some(a => a.textContent.includes(\"f'(x)\") && a.textContent.includes('tanh'))",
         timeout=LOAD_TIMEOUT,
     )
     _settle(page)
+    _readable_forms_shown(page)
     link = page.url
     latex = _latex_sources(page)
     data = _first_trace_y(page)
@@ -118,11 +127,13 @@ def test_a_copied_link_reopens_the_same_view(page: Page, app_url, artifacts):
     _open(second, link)
     expect(second.get_by_test_id("stTextInput").locator("input")).to_have_value("tanh(x)*x")
     second.wait_for_function(
+        # f′'s formula, not only the reading of f shown under the box as it is typed
         "() => Array.from(document.querySelectorAll('.katex-mathml annotation'))"
-        ".some(a => a.textContent.includes('tanh'))",
+        ".some(a => a.textContent.includes(\"f'(x)\") && a.textContent.includes('tanh'))",
         timeout=LOAD_TIMEOUT,
     )
     _settle(second)
+    _readable_forms_shown(second)
     assert _latex_sources(second) == latex
     assert _first_trace_y(second) == data
     second.screenshot(path=str(artifacts / "explorer-shared-link.png"), full_page=True)
@@ -133,7 +144,11 @@ def test_every_method_formula_and_panel_is_whole_on_screen(page: Page, app_url, 
     _open(page, app_url)
     expect(page.locator(".katex-display")).to_have_count(5, timeout=LOAD_TIMEOUT)
     _settle(page)
-    methods = page.get_by_test_id("stMainBlockContainer").get_by_test_id("stButtonGroup")
+    methods = (
+        page.get_by_test_id("stMainBlockContainer")
+        .get_by_test_id("stButtonGroup")
+        .filter(has_text="AD (JAX)")
+    )
     box = methods.bounding_box()
     for name in ("AD (JAX)", "Symbolic (SymPy)", "Finite differences"):
         pill = methods.get_by_role("button", name=name)

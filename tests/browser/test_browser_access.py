@@ -26,18 +26,20 @@ NO_CHART_BY_DEFAULT = {"Step by step"}  # its charts come with a chosen exercise
 MAX_TABS = 80  # presses to walk once around the Explorer's controls (about 60 today)
 OVERFLOW_SLACK = 2  # px: rounding of fractional widths
 
-# Each chart, the caption and the download button that follow it in its column.
+# Each chart and the small "Chart description and data" toggle that follows it in its
+# column: the description and the download button are inside it, out of sight until opened.
 CHART_NEIGHBOURS = """() => Array.from(document.querySelectorAll('[data-testid=stPlotlyChart]'))
   .map(chart => {
     const box = chart.closest('[data-testid=stElementContainer]');
-    let caption = null, download = null, next = box && box.nextElementSibling;
-    for (let i = 0; i < 3 && next; i++, next = next.nextElementSibling) {
-      const c = next.querySelector('[data-testid=stCaptionContainer]');
-      const d = next.querySelector('[data-testid=stDownloadButton] button');
-      if (c && caption === null) caption = c.innerText;
-      if (d && download === null) download = d.innerText;
-    }
-    return {caption, download, name: chart.getAttribute('aria-label'),
+    const next = box && box.nextElementSibling;
+    const toggle = next && next.querySelector('[data-testid=stExpander]');
+    const c = toggle && toggle.querySelector('[data-testid=stCaptionContainer]');
+    const d = toggle && toggle.querySelector('[data-testid=stDownloadButton] button');
+    return {toggle: toggle ? toggle.querySelector('summary').textContent : null,
+            toggleHeight: toggle ? toggle.getBoundingClientRect().height : null,
+            caption: c ? c.textContent : null, download: d ? d.textContent : null,
+            captionShown: c ? c.checkVisibility() : null,
+            name: chart.getAttribute('aria-label'),
             key: Array.from(box ? box.classList : []).find(c => c.startsWith('st-key-')) || ''};
   })"""
 
@@ -132,14 +134,21 @@ def test_every_chart_has_a_text_alternative_and_a_csv_download(page: Page, app_u
         or "Download the data (CSV)" not in (chart["download"] or "")  # after its icon
         or not chart["name"]
     ]
-    assert not missing, f"{title}: charts without a caption, a CSV button or a name: {missing}"
+    assert not missing, f"{title}: charts without a description, a CSV button or a name: {missing}"
     for chart in charts:
         assert "Chart of" in chart["caption"]  # generated from the data, not a fixed label
         assert len(chart["caption"]) <= len("Chart: ") + 600
+        # The words are the chart's accessible name, and no paragraph under the chart:
+        # a small toggle, the description behind it.
+        assert chart["name"] == chart["caption"].removeprefix("Chart: ")
+        assert "Chart description and data" in chart["toggle"]
+        assert chart["toggleHeight"] < 60
+        assert not chart["captionShown"]
 
 
 def test_the_csv_download_holds_the_charts_data(page: Page, app_url, tmp_path):
     _open_page(page, app_url, "Finite-differences lab")
+    page.get_by_text("Chart description and data").first.click()
     button = page.get_by_test_id("stDownloadButton").filter(has_text="Download the data (CSV)")
     with page.expect_download(timeout=LOAD_TIMEOUT) as event:
         button.first.click()
@@ -195,9 +204,9 @@ def test_every_explorer_control_is_reached_by_tab(page: Page, app_url):
             reached.add(control)
     unreachable = [name for index, name in enumerate(names) if index not in reached]
     assert not unreachable, f"Tab never reaches: {unreachable}"
-    assert any("Download the data (CSV)" in name for name in names), (
+    assert any("Chart description and data" in name for name in names), (
         names
-    )  # the charts' data is a control like any other
+    )  # the charts' words and data are behind a control like any other
 
 
 # -- (c) a phone -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ start point clicked on the contour plot travels in a copied link."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -19,20 +20,82 @@ PATH_LENGTH = (
 )
 
 
-def test_step_grows_the_optimizer_paths(page: Page, app_url, artifacts):
+def _path_length_is(page: Page, length: int) -> None:
+    page.wait_for_function(f"() => ({PATH_LENGTH})() === {length}", timeout=LOAD_TIMEOUT)
+    _settle(page)
+
+
+def _button(page: Page, name: str):
+    """An animation button by its key (its accessible name also holds its keyboard key, and
+    Streamlit keeps a hidden copy of a button with a shortcut)."""
+    return page.locator(f".st-key-descent_animation_{name} button:visible")
+
+
+def test_step_is_one_iteration_and_keys_play_and_step(page: Page, app_url, artifacts):
+    """Issue 21, item 10: Step moved 16 iterations unexplained; P and N work as keys."""
     open_from_sidebar(page, app_url, "Descent trajectories")
     _settle(page)
-    page.get_by_role("button", name="Reset", exact=True).click()
-    page.wait_for_function(f"() => ({PATH_LENGTH})() === 1", timeout=LOAD_TIMEOUT)
-    page.get_by_role("button", name="Step", exact=True).click()
-    page.wait_for_function(f"() => ({PATH_LENGTH})() > 1", timeout=LOAD_TIMEOUT)
+    # The default view: one line for the runs the iteration cap stopped, not a notice each.
+    assert page.get_by_text("Stopped at the iteration cap").count() == 1
+    _button(page, "reset").click()
+    _path_length_is(page, 1)
+    _button(page, "stepper").click()
+    _path_length_is(page, 2)  # the start and one iteration
+    expect(page.get_by_text("Iteration 1 of", exact=False)).to_be_visible()
+    _settle(page)
+    page.locator("body").press("n")  # the key N: one more iteration
+    _path_length_is(page, 3)
     _settle(page)
     assert "Traceback" not in page.locator("body").inner_text()
     page.set_viewport_size({"width": 1400, "height": 2200})
-    page.get_by_role("button", name="Play", exact=True).click()
-    page.wait_for_timeout(1500)
+    page.locator("body").press("p")  # the key P: play
+    expect(_button(page, "play")).to_contain_text("Pause", timeout=LOAD_TIMEOUT)
+    page.wait_for_function(f"() => ({PATH_LENGTH})() > 3", timeout=LOAD_TIMEOUT)
+    _button(page, "play").click()
+    expect(_button(page, "play")).to_contain_text("Play", timeout=LOAD_TIMEOUT)
     _settle(page)
+    paused = page.evaluate(PATH_LENGTH)
+    page.wait_for_timeout(1500)  # two frames' time: a paused animation stays where it is
+    _settle(page)
+    assert page.evaluate(PATH_LENGTH) == paused
     page.screenshot(path=str(artifacts / "descent.png"), full_page=True)
+
+
+def test_typos_then_a_valid_f_keep_the_optimizers(page: Page, app_url, artifacts):
+    """Issue 21, items 4 and 5: after two typos a valid f had an empty Optimizers box and
+    "Chart of 0 series"; a typed bowl was drawn in Rosenbrock's window."""
+    page.set_viewport_size({"width": 1400, "height": 1800})
+    open_from_sidebar(page, app_url, "Descent trajectories")
+    _settle(page)
+    page.locator(".st-key-descent_surface").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name="your own f(x, y)").click()
+    _settle(page)
+    box = page.get_by_role("textbox", name="f(x, y) =", exact=True)
+    for typo in ("2x+", "sin("):
+        box.fill(typo)
+        box.press("Enter")
+        expect(page.get_by_text("Cannot read this expression")).to_be_visible(timeout=LOAD_TIMEOUT)
+        _settle(page)
+        expect(page.get_by_text("Still showing the last function that worked")).to_be_visible()
+    box.fill("(x-1)^2+(y+2)^2")
+    box.press("Enter")
+    expect(page.get_by_text("minimum at (1, -2)", exact=False)).to_be_visible(timeout=LOAD_TIMEOUT)
+    _settle(page)
+    # The chart follows the text: wait until its window holds the minimum (1, -2).
+    page.wait_for_function(
+        f"() => {{ const t = JSON.parse(({CONTOUR})()); return Math.min(...t[0][2]) < -2; }}",
+        timeout=LOAD_TIMEOUT,
+    )
+    chips = page.get_by_test_id("stMultiSelect").first.inner_text()
+    for method in ("gd", "momentum", "adam", "newton", "BFGS", "Nelder-Mead"):
+        assert method in chips
+    traces = page.evaluate(CONTOUR)
+    names = [name for name, _, _ in json.loads(traces)]
+    assert {"gd", "momentum", "adam", "newton", "BFGS", "Nelder-Mead"} <= set(names)
+    contour_y = json.loads(traces)[0][2]
+    assert min(contour_y) < -2 < max(contour_y)  # the minimum (1, -2) is on the chart
+    assert "Chart of 0 series" not in page.locator("body").inner_text()
+    page.screenshot(path=str(artifacts / "descent-typed-f.png"), full_page=True)
 
 
 # Every trace of the contour plot (the first chart) as text: the paths and the start point.

@@ -92,3 +92,41 @@ def test_stepping_through_both_sweeps(page: Page, app_url, artifacts):
     assert _filled_rows(page) == 4
     assert "Traceback" not in page.locator("body").inner_text()
     page.screenshot(path=str(artifacts / "graph-reverse-step-4.png"), full_page=True)
+
+
+def _in_viewport(page: Page, locator) -> bool:
+    """Whether the element's box lies wholly inside the window's visible area."""
+    box = locator.bounding_box()
+    height = page.evaluate("() => window.innerHeight")
+    width = page.evaluate("() => window.innerWidth")
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= height
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= width
+    )
+
+
+def test_on_a_phone_step_and_the_graph_stay_in_view_together(page: Page, app_url, artifacts):
+    """Issue 21 (item 13): at 390 px each Step meant scrolling to the graph and back."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{app_url}/teaching?t_s=graph")  # the page's link (the phone hides the sidebar)
+    expect(page.get_by_text("Press Step to begin")).to_be_visible(timeout=LOAD_TIMEOUT)
+    expect(page.get_by_test_id("stPlotlyChart")).to_be_visible(timeout=LOAD_TIMEOUT)
+    _settle(page)
+    step = _button(page, "Step")
+    graph = page.get_by_test_id("stPlotlyChart").first
+    # scroll as a person does, until the buttons are near the top of the screen
+    page.mouse.move(195, 400)
+    page.mouse.wheel(0, step.bounding_box()["y"] - 80)
+    page.wait_for_function("() => true")
+    _settle(page)
+    # the buttons share one row (four stacked rows pushed the graph off the screen)
+    tops = {round(_button(page, name).bounding_box()["y"]) for name in ("Back", "Step", "Reset")}
+    assert len(tops) == 1
+    for number in (1, 2, 3):
+        _step(page, number, 5)
+        assert _in_viewport(page, step), f"after step {number} the Step button is off screen"
+        assert _in_viewport(page, graph), f"after step {number} the graph is off screen"
+    page.screenshot(path=str(artifacts / "graph-phone-step-3.png"))

@@ -70,3 +70,38 @@ def test_a_click_on_the_contours_moves_the_point(page: Page, app_url, artifacts)
     expect(page.get_by_test_id("stTable").first).to_contain_text(f"{2 * after:g}"[:5])
     assert "Traceback" not in page.locator("body").inner_text()
     page.screenshot(path=str(artifacts / "several-variables-gradient.png"), full_page=True)
+
+
+def test_typos_keep_the_point_the_angle_and_the_last_good_f(page: Page, app_url, artifacts):
+    """Issue 21, item 4: `2x+`, `sin(`, then `x^2+y`: the point boxes showed 0.000 and the
+    angle 0° while the page computed at (2, 3), and + jumped the point to (0.1, 0)."""
+    page.set_viewport_size({"width": 1400, "height": 1600})
+    open_from_sidebar(page, app_url, "Several variables")
+    _settle(page)
+    point_x = page.get_by_role("spinbutton", name="Point x")
+    point_y = page.get_by_role("spinbutton", name="Point y")
+    angle = page.get_by_role("slider", name="Direction u: angle from the x-axis (°)")
+    for typo in ("2x+", "sin("):
+        _type(page, "f(x, y) =", typo)
+        expect(page.get_by_text("Cannot read this expression")).to_be_visible(timeout=LOAD_TIMEOUT)
+        _settle(page)
+        # The section stays, with the last good f at the same point.
+        expect(page.get_by_text("Still showing the last function that worked")).to_be_visible()
+        expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
+        expect(point_x).to_have_value("2.000")
+        expect(point_y).to_have_value("3.000")
+    page.screenshot(path=str(artifacts / "several-variables-typo.png"), full_page=True)
+    _type(page, "f(x, y) =", "x^2+y")
+    expect(page.get_by_text("Cannot read this expression")).to_have_count(0, timeout=LOAD_TIMEOUT)
+    _settle(page)
+    expect(point_x).to_have_value("2.000")
+    expect(point_y).to_have_value("3.000")
+    expect(angle).to_have_attribute("aria-valuetext", "45")
+    table = page.get_by_test_id("stTable").first
+    expect(table).to_contain_text("4")  # ∂f/∂x = 2x at x = 2
+    # + moves the point by its step from where it is, not from 0.
+    page.get_by_test_id("stNumberInput").first.get_by_test_id("stNumberInputStepUp").click()
+    expect(point_x).to_have_value("2.100", timeout=LOAD_TIMEOUT)
+    expect(point_y).to_have_value("3.000")
+    expect(table).to_contain_text("4.2", timeout=LOAD_TIMEOUT)
+    assert "Traceback" not in page.locator("body").inner_text()

@@ -3,6 +3,8 @@ LaTeX, type a derivative, read the verdict."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -37,6 +39,17 @@ def _wait_for_latex(page: Page, part: str) -> None:
     )
 
 
+# The answer check's chart: the marked gap, and the widest gap between its two curves.
+GAPS = (
+    "() => { const p = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');"
+    " const d = p._fullData; const [f, a] = d;"
+    " const mark = d.find(t => t.name.startsWith('largest'));"
+    " let widest = 0; for (let i = 0; i < f.y.length; i++) {"
+    " const g = Math.abs(f.y[i] - a.y[i]); if (g > widest) widest = g; }"
+    " return {marked: Math.abs(mark.y[1] - mark.y[0]), widest: widest}; }"
+)
+
+
 def test_the_steps_of_a_typed_function_and_a_checked_answer(page: Page, app_url, artifacts):
     page.set_viewport_size({"width": 1400, "height": 1800})
     _open(page, app_url)
@@ -56,10 +69,16 @@ def test_the_steps_of_a_typed_function_and_a_checked_answer(page: Page, app_url,
     )  # the default: sin(2x) for sin(x)^2
     _type(page, "f(x) =", "x^2*sin(x)")
     _type(page, "Your f′(x) =", "2x·cos(x)")  # the product rule forgotten
-    expect(page.get_by_text("Not quite: your answer differs from f′")).to_be_visible(
-        timeout=LOAD_TIMEOUT
-    )
+    verdict = page.get_by_text("Not quite: this looks like a known slip, product rule written")
+    expect(verdict).to_be_visible(timeout=LOAD_TIMEOUT)
+    expect(page.get_by_text("Known slip: product rule written as f′g′")).to_be_visible()
     expect(page.get_by_test_id("stPlotlyChart")).to_be_visible()
+    _settle(page)
+    # the number said is the gap drawn: the marked segment, and the widest gap of the curves
+    said = float(re.search(r"by up to ([\d.]+)", verdict.inner_text()).group(1))
+    drawn = page.evaluate(GAPS)
+    assert drawn["marked"] == pytest.approx(said, rel=1e-3)
+    assert drawn["widest"] == pytest.approx(said, rel=1e-3)
     _type(page, "Your f′(x) =", "2x sin(x) + x² cos(x)")
     expect(page.get_by_text("Correct: SymPy simplifies f′ − your answer to 0")).to_be_visible(
         timeout=LOAD_TIMEOUT

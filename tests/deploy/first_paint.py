@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +25,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from deploy.local import free_port, healthy, serve
-from tests.conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT
+from deploy.local import free_port, one_process, serve
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
 
 SETTLED = "document.querySelectorAll('[data-stale=true]').length === 0"
 TIMEOUT = 120_000  # ms
@@ -47,23 +45,8 @@ def _command(launcher: str, port: int, extra: list[str]) -> list[str]:
 def _one_server(launcher: str, extra: list[str], log: Path) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            _command(launcher, port, extra), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        while not healthy(url, timeout=1):
-            if server.poll() is not None:
-                raise RuntimeError(f"the server exited with {server.returncode}; see {log}")
-            time.sleep(0.1)
+    with one_process(_command(launcher, port, extra), url, log):
         yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 @contextlib.contextmanager

@@ -64,6 +64,17 @@ MPMATH: dict[str, Callable] = {
     "asinh": mpmath.asinh,
     "acosh": mpmath.acosh,
     "atanh": mpmath.atanh,
+    "sech": mpmath.sech,
+    "csch": mpmath.csch,
+    "coth": mpmath.coth,
+    "asech": mpmath.asech,
+    "acsch": mpmath.acsch,
+    "acoth": mpmath.acoth,
+    # mpmath's asec, acsc, acot are acos, asin, atan of 1/z: the language's convention
+    # (core.language.functions.DOMAINS), acot(-1) = -pi/4.
+    "asec": mpmath.asec,
+    "acsc": mpmath.acsc,
+    "acot": mpmath.acot,
     "exp": mpmath.exp,
     "log": mpmath.log,
     "log10": lambda z: mpmath.log(z, 10),
@@ -95,6 +106,11 @@ POINTS: dict[str, tuple[float, ...]] = {
     "floor": (-1.7, 0.4, 2.3),
     "ceil": (-1.7, 0.4, 2.3),
     "sign": (-1.5, 0.5),
+    **dict.fromkeys(("sech", "csch", "coth", "acsch"), GENERIC),
+    "asech": (0.1, 0.4, 0.77, 0.93),
+    "acoth": (-3.1, -1.4, 1.2, 2.7),
+    **dict.fromkeys(("asec", "acsc"), (-3.1, -1.4, 1.2, 2.7)),
+    "acot": GENERIC,
 }
 # An interval (centre, half-width) inside each function's smooth domain, for f(c + s sin x).
 ARGUMENTS: dict[str, tuple[float, float]] = {
@@ -108,6 +124,12 @@ ARGUMENTS: dict[str, tuple[float, float]] = {
     **dict.fromkeys(("log", "log10", "log2", "sqrt"), (1.5, 1.2)),
     **dict.fromkeys(("floor", "ceil"), (0.5, 0.3)),
     "sign": (0.5, 0.3),
+    "sech": (0.3, 1.5),
+    **dict.fromkeys(("csch", "coth", "acsch"), (1.5, 1.0)),
+    "asech": (0.5, 0.4),
+    "acoth": (2.5, 1.2),
+    **dict.fromkeys(("asec", "acsc"), (2.5, 1.2)),
+    "acot": (-1.5, 1.0),
 }
 COMPOSED_POINTS = (-1.3, 0.4, 2.1)
 # Points at least 0.6 from every pole, for expressions where a pole's large terms cancel.
@@ -175,6 +197,16 @@ CHAINS = [
     OracleCase("asinh(tanh(x))", lambda z: mpmath.asinh(mpmath.tanh(z)), COMPOSED_POINTS),
     OracleCase("atanh(sin(x)/2)", lambda z: mpmath.atanh(mpmath.sin(z) / 2), COMPOSED_POINTS),
     OracleCase("acosh(2.5 + sin(x))", lambda z: mpmath.acosh(2.5 + mpmath.sin(z)), COMPOSED_POINTS),
+    OracleCase(
+        "sech(x)^2 + coth(2 + sin(x))*csch(x)",
+        lambda z: mpmath.sech(z) ** 2 + mpmath.coth(2 + mpmath.sin(z)) * mpmath.csch(z),
+        COMPOSED_POINTS,
+    ),
+    OracleCase(
+        "asech(x/3 + 0.5) + acoth(3 + x^2)*acsch(x)",
+        lambda z: mpmath.asech(z / 3 + 0.5) + mpmath.acoth(3 + z**2) * mpmath.acsch(z),
+        (-1.3, 0.4),
+    ),
     OracleCase("tan(sinh(x)/2)", lambda z: mpmath.tan(mpmath.sinh(z) / 2), (-1.0, 0.4, 1.1)),
     OracleCase(
         "log10(2 + cos(x)) - log2(3 + x^2)",
@@ -257,8 +289,68 @@ NEAR_ZERO = [
     OracleCase("abs(x)", mpmath.fabs, (1e-12, -1e-6)),
 ]
 
+# Typed as books print them (issue 22): functions without brackets, inverse notation,
+# every spelling, cube roots, logarithms to any base; each against its mpmath formula.
+TEXTBOOK = [
+    OracleCase("sin x cos x", lambda z: mpmath.sin(z) * mpmath.cos(z), COMPOSED_POINTS),
+    OracleCase(
+        "2 sin^2 3x - x sin x",
+        lambda z: 2 * mpmath.sin(3 * z) ** 2 - z * mpmath.sin(z),
+        COMPOSED_POINTS,
+    ),
+    OracleCase("e^{2x} cos x/2", lambda z: mpmath.exp(2 * z) * mpmath.cos(z) / 2, COMPOSED_POINTS),
+    OracleCase(
+        "sin⁻¹ x/2 + tan^{-1}(x^2)",
+        lambda z: mpmath.asin(z) / 2 + mpmath.atan(z**2),
+        (-0.7, 0.2, 0.6),
+    ),
+    OracleCase(
+        "sec^-1 x + arccsc(x^2 + 1)",
+        lambda z: mpmath.asec(z) + mpmath.acsc(z**2 + 1),
+        (-2.3, 1.4, 2.9),
+    ),
+    OracleCase("arccot x - acot(2x)", lambda z: mpmath.acot(z) - mpmath.acot(2 * z), GENERIC),
+    OracleCase(
+        "arsinh x + arcosh(x^2 + 1.5) + arcoth(x + 4)",
+        lambda z: mpmath.asinh(z) + mpmath.acosh(z**2 + 1.5) + mpmath.acoth(z + 4),
+        COMPOSED_POINTS,
+    ),
+    OracleCase(
+        "coth x + arsech(x/4 + 0.5) + arcsch x",
+        lambda z: mpmath.coth(z) + mpmath.asech(z / 4 + 0.5) + mpmath.acsch(z),
+        (-1.3, 0.4, 1.1),
+    ),
+    OracleCase(
+        "∛(x^2 + 1) + cbrt(x)", lambda z: mpmath.cbrt(z**2 + 1) + mpmath.cbrt(z), (0.4, 2.1)
+    ),
+    OracleCase(
+        "log_2 x + log_{10}(x^2) + lg x + log(3, x) + ln|x|",
+        lambda z: (
+            mpmath.log(z, 2)
+            + mpmath.log(z**2, 10)
+            + mpmath.log(z, 10)
+            + mpmath.log(z, 3)
+            + mpmath.log(abs(z))
+        ),
+        (0.3, 2.1),
+    ),
+    OracleCase(
+        "a^x + x^x + exp x", lambda z: 2.5**z + z**z + mpmath.exp(z), (0.3, 2.1), params={"a": 2.5}
+    ),
+    OracleCase(
+        "xe^x + 2xe^(2x) + ex^(e-1)",
+        lambda z: z * mpmath.exp(z) + 2 * z * mpmath.exp(2 * z) + mpmath.e * z ** (mpmath.e - 1),
+        (0.3, 2.1),
+    ),
+    OracleCase(
+        "√x·csc(πx + 1) + x²eˣ",
+        lambda z: mpmath.sqrt(z) * mpmath.csc(mpmath.pi * z + 1) + z**2 * mpmath.exp(z),
+        (0.3, 0.9),
+    ),
+]
+
 CASES: list[OracleCase] = [*_alone(), *_inside(), *_outside(), *CHAINS, *POWERS, *KINKS,
-                           *NEAR_ZERO]  # fmt: skip
+                           *NEAR_ZERO, *TEXTBOOK]  # fmt: skip
 
 
 def oracle(case: OracleCase, x: float) -> np.ndarray:

@@ -74,9 +74,9 @@ def test_shrink_h_steps_the_secant_slope_towards_f_prime(tangent):
 
 
 def test_shrink_h_stops_at_the_smallest_step_and_reset_returns(tangent):
-    tangent.select_slider(key="explorer_secant_h").set_value(2e-4).run()
+    tangent.select_slider(key="explorer_secant_h").set_value(1e-11).run()
     tangent.button(key="explorer_shrink_h").click().run()
-    assert tangent.select_slider(key="explorer_secant_h").value == 1e-4
+    assert tangent.select_slider(key="explorer_secant_h").value == 1e-12
     assert tangent.button(key="explorer_shrink_h").disabled
     tangent.button(key="explorer_reset_h").click().run()
     assert tangent.select_slider(key="explorer_secant_h").value == 1.0

@@ -28,7 +28,7 @@ def traces_by_name(figure: go.Figure) -> dict:
 
 
 def test_order_names():
-    assert [order_name(k) for k in range(6)] == ["f", "f′", "f″", "f‴", "f⁽4⁾", "f⁽5⁾"]
+    assert [order_name(k) for k in range(6)] == ["f", "f′", "f″", "f‴", "f⁽⁴⁾", "f⁽⁵⁾"]
 
 
 def test_masked_turns_inf_into_nan_and_keeps_a_float_array():

@@ -271,6 +271,26 @@ def _texts():
             ),
             st.builds(lambda left, right: f"({left})({right})", children, children),
             st.builds(lambda f, c: f"{f}^2({c})", st.sampled_from(["sin", "cos", "tan"]), children),
+            # The notation of issue 22: functions without brackets, inverse notation,
+            # every bracket, roots, logarithms to a base, glued letters.
+            st.builds(lambda f, c: f"{f} {c}", st.sampled_from(_FUNCTIONS), children),
+            st.builds(
+                lambda f, e, c: f"{f}{e} {c}",
+                st.sampled_from(["sin", "sec", "arccot", "coth"]),
+                st.sampled_from(["^2", "^-1", "^{-1}", "⁻¹", "²"]),
+                children,
+            ),
+            st.builds(lambda c: f"[{c}]", children),
+            st.builds(lambda c: f"{{{c}}}", children),
+            st.builds(
+                lambda r, c: f"{r}{c}", st.sampled_from(["√", "∛", "cbrt ", "lg "]), children
+            ),
+            st.builds(
+                lambda b, c: f"log_{b} {c}", st.sampled_from(["2", "{10}", "b", "e"]), children
+            ),
+            st.builds(lambda c: f"log(2, {c})", children),
+            st.builds(lambda c: f"xe^{c}", children),
+            st.builds(lambda c: f"sinx{c}", children),
         )
 
     return st.recursive(_ATOMS, extend, max_leaves=8)

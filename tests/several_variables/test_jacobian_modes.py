@@ -183,6 +183,31 @@ def test_mode_timing_properties():
     assert (row.expected, row.faster, row.speedup) == ("reverse", "reverse", pytest.approx(4.0))
 
 
+def test_a_difference_within_the_runs_spread_is_called_noise():
+    # The row: 14 ms against 11 ms, with runs that overlap: no "reverse 1.3×".
+    row = ModeTiming(
+        "f", 2, 2, 2, 2, 0.014, 0.011, 0.0, "F.",
+        forward_runs=(0.010, 0.014, 0.016), reverse_runs=(0.009, 0.011, 0.015),
+    )  # fmt: skip
+    assert row.faster == "reverse"  # by the medians
+    assert not row.distinct
+    assert row.verdict == "neither: within the noise"
+    # Runs that do not overlap: a real difference, with its factor.
+    row = row._replace(forward_runs=(0.013, 0.014, 0.016), reverse_runs=(0.010, 0.011, 0.012))
+    assert row.distinct
+    assert row.verdict == "reverse, 1.3× faster"
+
+
+def test_every_measurement_keeps_at_least_three_runs():
+    # One run has no spread: the table could not tell a difference from noise.
+    for row in mode_timings(PYCSE, [0.5, 0.5], size=12):
+        assert len(row.forward_runs) >= 3
+        assert len(row.reverse_runs) >= 3
+        assert min(row.forward_runs) <= row.forward_seconds <= max(row.forward_runs)
+    (row, *_) = mode_timings(PYCSE, [0.5, 0.5], size=12, repeats=1)
+    assert len(row.forward_runs) == 1  # repeats caps the runs
+
+
 def test_space_writes_the_dimension_as_a_superscript():
     assert (space(2), space(100), space(37)) == ("ℝ²", "ℝ¹⁰⁰", "ℝ³⁷")
 

@@ -220,8 +220,9 @@ def test_rules_are_written_for_the_branch_taken(text, x0, forward, sent):
 
 @pytest.mark.parametrize("name", sorted(graph_rules._CALLS))
 def test_every_function_has_a_rule_and_matches_jax(name):
-    # A point inside each function's domain (acosh needs x >= 1, asin and atanh |x| < 1).
-    x0 = 1.7 if name == "acosh" else 0.35
+    # A point inside each function's domain (acosh, acoth, asec and acsc need |x| > 1,
+    # asin, atanh and asech |x| < 1).
+    x0 = 1.7 if name in {"acosh", "acoth", "asec", "acsc"} else 0.35
     sweeps = _sweeps(f"{name}(x)", x0)
     assert sweeps.forward[1].rule.startswith("v̇₁ = ")
     assert_tables_match(sweeps)
@@ -425,7 +426,7 @@ def test_the_figure_highlights_the_current_node_by_size_and_outline():
     waiting = next(t for t in figure.data if t.name == "not yet swept")
     assert swept.line.dash == "solid"
     assert waiting.line.dash == "dot"
-    labels = next(t for t in figure.data if t.name == "labels").text
+    labels = [annotation.text for annotation in figure.layout.annotations]
     assert "v̇₁ = 0.07074" in labels[1]
     assert "v̇" not in labels[3]
 
@@ -439,7 +440,7 @@ def test_reverse_arrows_point_back_to_the_arguments():
     forward = graph_figure.graph_figure(sweeps, "forward", 2)
     edge = next(t for t in forward.data if t.name == "this step")
     assert edge.x[1] > edge.x[0]
-    labels = next(t for t in figure.data if t.name == "labels").text
+    labels = [annotation.text for annotation in figure.layout.annotations]
     assert "v̄₀ = 1.649 so far" in labels[0]
 
 
@@ -488,3 +489,36 @@ def test_docstring_examples(module):
     result = doctest.testmod(module, verbose=False)
     assert result.failed == 0
     assert result.attempted > 0
+
+
+@pytest.mark.parametrize(
+    "text", ["sin(x)*sin(x) + x^2", " + ".join(f"sin({k}*x)" for k in range(1, 11))]
+)
+def test_labels_are_readable_and_sit_on_a_box_off_the_edges(text):
+    """Issue 21: the labels were ~10 px grey text drawn over the edges."""
+    sweeps = _sweeps(text, 0.3)
+    figure = graph_figure.graph_figure(sweeps, "forward", 2)
+    labels = figure.layout.annotations
+    assert len(labels) == len(sweeps.graph.nodes)
+    for label in labels:
+        assert label.font.size >= 14
+        red, green, blue = (int(label.font.color[i : i + 2], 16) for i in (1, 3, 5))
+        assert max(red, green, blue) <= 0x40  # near black, not grey
+        assert label.bgcolor.startswith("rgba(255, 255, 255")  # a box that hides edges
+        assert label.yanchor == "top"
+        assert label.yshift < -10  # starts below the node's marker
+    assert not [t for t in figure.data if t.mode == "text"]  # no bare text over the edges
+
+
+@pytest.mark.parametrize(
+    ("text", "x0"), [("log(x)", -1.0), ("log(x - 2) + x", 1.0), ("asin(x)", 2.0)]
+)
+def test_outside_the_domain_the_derivative_is_undefined_too(text, x0):
+    # log's local rule u'/u gives -1 at x = -1, yet ln has no derivative where it has no
+    # value: every tangent of an undefined node, and f'(x0), are nan (issue 21, item 3).
+    sweeps = _sweeps(text, x0)
+    assert math.isnan(sweeps.value)
+    assert math.isnan(sweeps.derivative)
+    for row in sweeps.forward:
+        if math.isnan(row.value):
+            assert math.isnan(row.tangent)

@@ -49,7 +49,7 @@ def render() -> None:
     a = c[1].number_input("a", key=f"{P}a", step=0.1, format="%.3f")
     low = c[2].number_input("bracket: x from", key=f"{P}low", step=0.1, format="%.3f")
     high = c[3].number_input("bracket: x to", key=f"{P}high", step=0.1, format="%.3f")
-    parsed = scalar_function(text, NAMES)
+    parsed = scalar_function(text, NAMES, key=f"{P}f", default=DEFAULTS[f"{P}f"])
     if parsed is not None:
         bracket = (float(low), float(high))
         try:

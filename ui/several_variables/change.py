@@ -50,9 +50,7 @@ def render() -> None:
                d[3].number_input("v to", key=f"{P}v1", step=0.1, format="%.4f"))  # fmt: skip
     point = (d[4].number_input("Point u", key=f"{P}pu", step=0.1, format="%.3f"),
              d[5].number_input("Point v", key=f"{P}pv", step=0.1, format="%.3f"))  # fmt: skip
-    mapping = vector_function(text, VARIABLES, components=2)
-    if mapping is None:
-        return
+    mapping = vector_function(text, VARIABLES, components=2, key=f"{P}f", default=DEFAULTS[f"{P}f"])
     if not (u_range[0] < u_range[1] and v_range[0] < v_range[1]):
         st.error(
             "Each range needs from < to: the (u, v) box must have an inside.",
@@ -89,24 +87,33 @@ def render() -> None:
 
 
 def _areas(view, polar: bool, u_range, v_range) -> None:
+    disc = None
+    if polar and u_range[0] == 0 and v_range == (0.0, 2 * math.pi):
+        disc = cached.disc_area(u_range[1])
+    st.table(area_table(view, u_range, disc))
+
+
+def area_table(view, u_range, disc=None) -> pd.DataFrame:
+    """The areas compared, one row per way; `disc`: the disc's area in (x, y), for polar
+    coordinates over a whole disc. Every column holds text: a column of numbers and dashes
+    is not one Arrow type, and Streamlit would log a traceback converting it."""
     area = view["area"]
     rows = [
         {"": "∫∫ |det J| du dv (scipy dblquad)", "area": f"{area.value:.15g}",
-         "error estimate": f"{area.error_estimate:.1e}", "evaluations": area.evaluations,
+         "error estimate": f"{area.error_estimate:.1e}", "evaluations": f"{area.evaluations:,}",
          "how": area.how},
         {"": "the image's boundary (shoelace)", "area": f"{view['boundary']:.15g}",
          "error estimate": "—", "evaluations": "—",
          "how": "signed area inside T(box's edge), by Green's theorem: equal for a one-to-one T"},
     ]  # fmt: skip
-    if polar and u_range[0] == 0 and v_range == (0.0, 2 * math.pi):
-        disc = cached.disc_area(u_range[1])
+    if disc is not None:
         rows.append(
             {"": "∫∫ 1 dy dx over the disc (scipy dblquad)", "area": f"{disc.value:.15g}",
-             "error estimate": f"{disc.error_estimate:.1e}", "evaluations": disc.evaluations,
+             "error estimate": f"{disc.error_estimate:.1e}", "evaluations": f"{disc.evaluations:,}",
              "how": disc.how}
         )  # fmt: skip
         rows.append(
             {"": "π r² (exact)", "area": f"{math.pi * u_range[1] ** 2:.15g}",
              "error estimate": "—", "evaluations": "—", "how": "the closed form"}
         )  # fmt: skip
-    st.table(pd.DataFrame(rows).set_index(""))
+    return pd.DataFrame(rows).set_index("")

@@ -59,9 +59,7 @@ def render() -> None:
     text = c1.text_input("f(x, y) =", key=f"{P}f", help="e.g. x^2 + y, sin(x) cos(y), x e^(−x²−y²)")
     example_picker(c2, EXAMPLES, P)
     half = c3.select_slider("Plot range: x, y ∈ [−R, R]", RANGES, key=f"{P}range")
-    parsed = scalar_function(text)
-    if parsed is None:
-        return
+    parsed = scalar_function(text, key=f"{P}f", default=DEFAULTS[f"{P}f"])
     p1, p2, p3, p4 = st.columns([1, 1, 2, 2])
     point = point_inputs((p1, p2), P)
     angle = p3.slider("Direction u: angle from the x-axis (°)", 0, 355, step=5, key=f"{P}angle")

@@ -53,9 +53,7 @@ def render() -> None:
     example_picker(c2, EXAMPLES, P)
     point = point_inputs((c3, c4), P)
     half = c5.select_slider("Search box: x, y ∈ [−R, R]", RANGES, key=f"{P}range")
-    parsed = scalar_function(text)
-    if parsed is None:
-        return
+    parsed = scalar_function(text, key=f"{P}f", default=DEFAULTS[f"{P}f"])
     box = (-float(half), float(half))
     search = cached.stationary_points(parsed.text, box, box)
     field = cached.gradient_field(parsed.text, box, box)

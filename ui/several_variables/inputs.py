@@ -9,6 +9,7 @@ import streamlit as st
 from core import ExpressionError
 from ui import several_variables_cached as cached
 from ui.cached import parse
+from ui.reading import show_reading
 from ui.widgets import expression_error
 
 XY = cached.XY
@@ -19,12 +20,23 @@ def _names(variables: Sequence[str]) -> str:
     return f"{', '.join(head)} and {last}" if head else last
 
 
-def scalar_function(text: str, variables: Sequence[str] = XY):
-    """The typed f as one expression of `variables`, or None after saying what is wrong.
+def scalar_function(text: str, variables: Sequence[str] = XY, *, key: str, default: str):
+    """The typed f as one expression of `variables`; after a typo, the last one that worked.
 
-    A vector function typed where one function is needed, and a name that is not one of
-    the section's variables, each get their own sentence.
+    A bad f (a typo, a vector function where one function is needed, a name that is not
+    one of the section's variables) gets its sentence, and the section goes on with the
+    last f that worked in it (its `default` at first), as the Explorer does: every other
+    widget stays drawn, so none of them loses its value however many typos come.
+
+    Args:
+        key: the section's text input key; the last good f is kept under key + "_last_good".
+        default: the section's default f, used before any f has worked.
     """
+    parsed = _scalar_or_none(text, variables)
+    return _keep_last_good(parsed, text, key, default, lambda good: parse(good, tuple(variables)))
+
+
+def _scalar_or_none(text: str, variables: Sequence[str]):
     try:
         parsed = parse(text, tuple(variables))
     except ExpressionError as error:
@@ -46,12 +58,41 @@ def scalar_function(text: str, variables: Sequence[str] = XY):
     return parsed if _only(parsed, variables) else None
 
 
-def vector_function(text: str, variables: Sequence[str], components: int | None = None):
-    """The typed vector function of `variables`, or None after saying what is wrong.
+def _keep_last_good(parsed, text: str, key: str, default: str, reparse):
+    """`parsed` (of `text`), remembered as the last good f; or, for None, the last good
+    one (a note says which, as it was typed), so the section never goes blank."""
+    remembered = f"{key}_last_good"
+    if parsed is not None:
+        st.session_state[remembered] = text
+        show_reading(parsed)
+        return parsed
+    good = st.session_state.get(remembered, default)
+    st.caption(f"Still showing the last function that worked: `{good}`")
+    return reparse(good)
+
+
+def vector_function(
+    text: str,
+    variables: Sequence[str],
+    components: int | None = None,
+    *,
+    key: str,
+    default: str,
+):
+    """The typed vector function of `variables`; after a bad one, the last that worked.
 
     Args:
         components: the number of components the section needs (None: any, 1 to 4).
+        key: the section's text input key (see `scalar_function`).
+        default: the section's default map, used before any has worked.
     """
+    vector = _vector_or_none(text, variables, components)
+    return _keep_last_good(
+        vector, text, key, default, lambda good: cached.parse_vector(good, tuple(variables))
+    )
+
+
+def _vector_or_none(text: str, variables: Sequence[str], components: int | None):
     try:
         vector = cached.parse_vector(text, tuple(variables))
     except ExpressionError as error:

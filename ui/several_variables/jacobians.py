@@ -34,9 +34,7 @@ def render() -> None:
     )  # fmt: skip
     example_picker(c2, EXAMPLES, P)
     point = point_inputs((c3, c4), P)
-    vector = vector_function(text, XY)
-    if vector is None:
-        return
+    vector = vector_function(text, XY, key=f"{P}f", default=DEFAULTS[f"{P}f"])
     forward, reverse = cached.jacobians(vector.text, point)
     job = cached.symbolic_jacobian_job(vector, point)
     drawn = job.done  # read once: a job done later is polled, not lost
@@ -95,7 +93,8 @@ def _why_both(vector) -> None:
     )  # fmt: skip
     timed = vector if mine else example
     if timed is example:
-        st.caption(f"Timed: the example f(x, y) = [x²y, 5x + sin y] ({example.text}).")
+        # In backticks: the canonical text's `*` would otherwise turn into italics.
+        st.caption(f"Timed: the example f(x, y) = [x²y, 5x + sin y] (`{DEFAULTS[f'{P}f']}`).")
     timings = cached.mode_timings(timed.text)
     table = pd.DataFrame(
         [
@@ -103,7 +102,7 @@ def _why_both(vector) -> None:
              "JVPs (forward)": t.jvps, "VJPs (reverse)": t.vjps,
              "forward (ms)": f"{1e3 * t.forward_seconds:.2f}",
              "reverse (ms)": f"{1e3 * t.reverse_seconds:.2f}",
-             "faster": t.faster, "speed-up": f"{t.speedup:.1f}×",
+             "faster": t.verdict,
              "|J_fwd − J_rev|": f"{t.max_difference:.1e}"}
             for t in timings
         ]
@@ -113,7 +112,9 @@ def _why_both(vector) -> None:
         "Each J is built sweep by sweep, at (x, y) = (0.5, 0.5): forward mode pushes the d "
         "basis vectors through one linearisation, reverse mode pulls the m basis covectors "
         "back through one VJP, so the time follows the sweep counts. Times: the median of "
-        "a few runs on this server when this f was first typed (shared by everyone who "
-        "types it); they vary with the machine, the ratio much less. jax.jacfwd and "
+        "3 to 5 runs on this server when this f was first typed (shared by everyone who "
+        "types it); they vary with the machine, the ratio much less. A mode is called "
+        "faster only when every one of its runs beat every run of the other; otherwise "
+        "the difference is within the noise of the measurement. jax.jacfwd and "
         "jax.jacrev batch their sweeps with vmap, which hides the counts until jit compiles them."
     )

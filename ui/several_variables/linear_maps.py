@@ -43,17 +43,9 @@ def render() -> None:
          d[1].number_input("Tangent v: v₂", key=f"{P}vy", step=0.1, format="%.3f"))  # fmt: skip
     u = (d[2].number_input("Covector u: u₁", key=f"{P}ux", step=0.1, format="%.3f"),
          d[3].number_input("Covector u: u₂", key=f"{P}uy", step=0.1, format="%.3f"))  # fmt: skip
-    vector = vector_function(text, XY)
-    if vector is None:
-        return
-    if len(vector) != 2:
-        st.info(
-            f"This f has {len(vector)} component{'s' * (len(vector) != 1)}: the covector u "
-            "needs one number per component, and the output plane can be drawn only for "
-            "two. Type a map of the plane to the plane, as [x^2 + y^2, x*y].",
-            icon=":material/info:",
-        )
-        return
+    # Two components: the covector u has one number per component, and the output plane
+    # can be drawn only for two.
+    vector = vector_function(text, XY, components=2, key=f"{P}f", default=DEFAULTS[f"{P}f"])
     tangent, cotangent = (float(v[0]), float(v[1])), (float(u[0]), float(u[1]))
     result = cached.push_and_pull(vector.text, point, tangent, cotangent)
     circle = cached.circle_image(vector.text, point, float(radius))

@@ -32,9 +32,7 @@ def render() -> None:
     c = st.columns([3, 1, 1, 1])
     text = c[0].text_input("f(x, y, z) =", key=f"{P}f", help="e.g. x^3 + 2y^2 - 3z + 1")
     point = point_inputs(c[1:], P, XYZ)
-    parsed = scalar_function(text, XYZ)
-    if parsed is None:
-        return
+    parsed = scalar_function(text, XYZ, key=f"{P}f", default=DEFAULTS[f"{P}f"])
     try:
         partials = cached.partials_at(parsed.text, XYZ, point)
     except ValueError as error:
@@ -51,11 +49,17 @@ def render() -> None:
         rows.append(
             {"": f"∂f/∂{name}", "AD (JAX)": number(ad), "symbolic (SymPy)": number(sym),
              "finite differences": number(fd), "AD − SymPy": difference(ad, sym),
-             "FD − SymPy": difference(fd, sym),
-             "SymPy's formula": "—" if exact is None or not exact.gradient_latex
-             else exact.gradient_latex[i]}
+             "FD − SymPy": difference(fd, sym)}
         )  # fmt: skip
     st.table(pd.DataFrame(rows).set_index(""))
+    if exact is not None and exact.gradient_latex:
+        # A table shows text, not TeX: SymPy's formulas are typeset here instead.
+        st.latex(
+            r",\qquad ".join(
+                rf"\frac{{\partial f}}{{\partial {name}}} = {formula}"
+                for name, formula in zip(XYZ, exact.gradient_latex, strict=True)
+            )
+        )
     if exact is not None and exact.message:
         st.info(exact.message, icon=":material/hourglass_disabled:")
     symbolic_jobs.when_pending([] if drawn else [job])

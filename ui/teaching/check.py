@@ -12,6 +12,7 @@ from core.teaching.check_figures import answer_figure
 from ui import charts, symbolic_jobs, url_state
 from ui import teaching_cached as cached
 from ui.cached import parse
+from ui.reading import show_reading
 from ui.widgets import code_behind, expression_error
 
 P = "tt_c_"
@@ -93,10 +94,12 @@ def _use_example() -> None:
 
 def _parsed(text: str):
     try:
-        return parse(text, cached.X)
+        parsed = parse(text, cached.X)
     except ExpressionError as error:
         expression_error(text, error)
         return None
+    show_reading(parsed)
+    return parsed
 
 
 def _answer(text: str, parsed):
@@ -107,6 +110,7 @@ def _answer(text: str, parsed):
         st.caption("Your answer:")
         expression_error(text, error)
         return None
+    st.caption(f"Your answer, read as ${typed.latex}$")
     new = [name for name in typed.parameters if name not in parsed.parameters]
     if new:
         known = ", ".join(parsed.parameters) or "none"
@@ -128,6 +132,8 @@ def _verdict(shown, parsed, typed, order: int) -> float | None:
             check.message,
             icon=":material/check_circle:" if check.correct else ":material/cancel:",
         )
+        if check.slip is not None:
+            st.markdown(f"**Known slip:** {check.slip}")
         return check.worst_point
     numbers = cached.numeric_verdict(parsed.text, typed.text, order)
     if shown is not None:  # SymPy could not answer: the numbers are all there is
@@ -141,4 +147,7 @@ def _verdict(shown, parsed, typed, order: int) -> float | None:
     if numbers.agree is not False:
         return None
     comparison = numbers.comparison
-    return comparison.worst_point if comparison.undefined_at is None else comparison.undefined_at
+    if comparison.undefined_at is not None:
+        return comparison.undefined_at
+    # the plotted grid's worst point: the gap the message reports is the gap drawn
+    return numbers.plotted.worst_point if numbers.plotted is not None else comparison.worst_point

@@ -14,6 +14,7 @@ from core.teaching.graph_rules import adjoint_of
 from core.teaching.graph_sweeps import GraphSweeps, step_nodes
 from ui import charts, url_state
 from ui.cached import parse
+from ui.reading import show_reading
 from ui.teaching import graph_cached as cached
 from ui.widgets import code_behind, example_picker, expression_error, number
 
@@ -56,6 +57,7 @@ def render() -> None:
     except ExpressionError as error:
         expression_error(text, error)
         return
+    show_reading(parsed)
     outcome = cached.sweeps(parsed.text, x0)
     if isinstance(outcome, str):
         st.error(outcome, icon=":material/error:")
@@ -85,39 +87,20 @@ def _sweep(text: str, x0: float, mode: str) -> None:
     order = step_nodes(sweeps, mode)
     total = len(order)
     step = max(0, min(int(st.session_state.get(STEP, 0)), total))
-    b = st.columns(4)
-    b[0].button(
-        "Back",
-        key=f"{P}back",
-        icon=":material/skip_previous:",
-        on_click=_move,
-        args=(step - 1, total),
-        disabled=step == 0,
-        width="stretch",
-    )
-    b[1].button(
-        "Step",
-        key=f"{P}next",
-        icon=":material/skip_next:",
-        on_click=_move,
-        args=(step + 1, total),
-        disabled=step == total,
-        type="primary",
-        width="stretch",
-    )
-    b[2].button(
-        "Reset",
-        key=f"{P}reset",
-        icon=":material/replay:",
-        on_click=_move,
-        args=(0, total),
-        disabled=step == 0,
-        width="stretch",
-    )
-    b[3].button("Show all", key=f"{P}all", icon=":material/fast_forward:", on_click=_move,
-                args=(total, total), disabled=step == total, width="stretch")  # fmt: skip
-    st.markdown(_sentence(sweeps, mode, order, step))
+    # The buttons sit in one row right above the graph, and the sentence (whose length
+    # changes each step) below it: on a phone (390 px) Step and the graph stay in view
+    # together, and pressing Step moves neither (st.columns would stack four rows).
+    b = st.container(horizontal=True, gap="small", key=f"{P}buttons")
+    b.button("Back", key=f"{P}back", icon=":material/skip_previous:", on_click=_move,
+             args=(step - 1, total), disabled=step == 0)  # fmt: skip
+    b.button("Step", key=f"{P}next", icon=":material/skip_next:", on_click=_move,
+             args=(step + 1, total), disabled=step == total, type="primary")  # fmt: skip
+    b.button("Reset", key=f"{P}reset", icon=":material/replay:", on_click=_move,
+             args=(0, total), disabled=step == 0)  # fmt: skip
+    b.button("Show all", key=f"{P}all", icon=":material/fast_forward:", on_click=_move,
+             args=(total, total), disabled=step == total)  # fmt: skip
     charts.show(graph_figure(sweeps, mode, step), key=f"{P}figure")
+    st.markdown(_sentence(sweeps, mode, order, step))
     st.table(_table(sweeps, mode, order, step))
     constants = [n.name for n in sweeps.graph.nodes if n.kind == "constant"]
     if constants:
