@@ -61,6 +61,18 @@ def power_rule(m: float, orders: int, scale: float = 1.0, shift: float = 0.0):
     )
 
 
+def _sech(x):
+    return 1 / np.cosh(x)
+
+
+def _csch(x):
+    return 1 / np.sinh(x)
+
+
+def _coth(x):
+    return np.cosh(x) / np.sinh(x)
+
+
 def _sec(x):
     return 1.0 / np.cos(x)
 
@@ -311,6 +323,111 @@ REGISTRY: tuple[KnownFunction, ...] = (
     KnownFunction("x^m", (-2.0, -0.2), power_rule(3.0, 5), params={"m": 3.0}),
     # 0^x is identically 0 for x > 0.
     KnownFunction("0^x", (0.2, 3.0), (np.zeros_like,) * 4),
+    # The reciprocal hyperbolic functions and the inverses written through 1/x.
+    KnownFunction(
+        "sech(x)",
+        (-2.0, 2.0),
+        (
+            _sech,
+            lambda x: -_sech(x) * np.tanh(x),
+            lambda x: _sech(x) * (2 * np.tanh(x) ** 2 - 1),
+            lambda x: _sech(x) * np.tanh(x) * (5 - 6 * np.tanh(x) ** 2),
+        ),
+    ),
+    KnownFunction(
+        "csch(x)",
+        (0.3, 2.8),
+        (
+            _csch,
+            lambda x: -_csch(x) * _coth(x),
+            lambda x: _csch(x) * _coth(x) ** 2 + _csch(x) ** 3,
+            lambda x: -_csch(x) * _coth(x) ** 3 - 5 * _csch(x) ** 3 * _coth(x),
+        ),
+    ),
+    KnownFunction(
+        "coth(x)",
+        (0.3, 2.8),
+        (
+            _coth,
+            lambda x: -(_csch(x) ** 2),
+            lambda x: 2 * _csch(x) ** 2 * _coth(x),
+            lambda x: -4 * _csch(x) ** 2 * _coth(x) ** 2 - 2 * _csch(x) ** 4,
+        ),
+    ),
+    KnownFunction(
+        "acot(x)",
+        (0.3, 2.8),
+        (
+            lambda x: np.arctan(1 / x),
+            lambda x: -1 / (1 + x**2),
+            lambda x: 2 * x / (1 + x**2) ** 2,
+            lambda x: (2 - 6 * x**2) / (1 + x**2) ** 3,
+        ),
+    ),
+    KnownFunction(
+        "acoth(x)",
+        (1.2, 3.0),
+        (
+            lambda x: np.arctanh(1 / x),
+            lambda x: 1 / (1 - x**2),
+            lambda x: 2 * x / (1 - x**2) ** 2,
+            lambda x: (2 + 6 * x**2) / (1 - x**2) ** 3,
+        ),
+    ),
+    KnownFunction(
+        "asec(x)",
+        (1.2, 3.0),
+        (  # u = x^2 - 1
+            lambda x: np.arccos(1 / x),
+            lambda x: 1 / (x * np.sqrt(x**2 - 1)),
+            lambda x: -1 / (x**2 * np.sqrt(x**2 - 1)) - (x**2 - 1) ** -1.5,
+            lambda x: (
+                2 / (x**3 * np.sqrt(x**2 - 1)) + (x**2 - 1) ** -1.5 / x + 3 * x * (x**2 - 1) ** -2.5
+            ),
+        ),
+    ),
+    KnownFunction(
+        "acsc(x)",
+        (1.2, 3.0),
+        (  # acsc = pi/2 - asec for x > 1
+            lambda x: np.arcsin(1 / x),
+            lambda x: -1 / (x * np.sqrt(x**2 - 1)),
+            lambda x: 1 / (x**2 * np.sqrt(x**2 - 1)) + (x**2 - 1) ** -1.5,
+            lambda x: (
+                -2 / (x**3 * np.sqrt(x**2 - 1))
+                - (x**2 - 1) ** -1.5 / x
+                - 3 * x * (x**2 - 1) ** -2.5
+            ),
+        ),
+    ),
+    KnownFunction(
+        "asech(x)",
+        (0.1, 0.9),
+        (  # w = 1 - x^2
+            lambda x: np.arccosh(1 / x),
+            lambda x: -1 / (x * np.sqrt(1 - x**2)),
+            lambda x: 1 / (x**2 * np.sqrt(1 - x**2)) - (1 - x**2) ** -1.5,
+            lambda x: (
+                -2 / (x**3 * np.sqrt(1 - x**2))
+                + (1 - x**2) ** -1.5 / x
+                - 3 * x * (1 - x**2) ** -2.5
+            ),
+        ),
+    ),
+    KnownFunction(
+        "acsch(x)",
+        (0.3, 2.8),
+        (  # v = 1 + x^2
+            lambda x: np.arcsinh(1 / x),
+            lambda x: -1 / (x * np.sqrt(1 + x**2)),
+            lambda x: 1 / (x**2 * np.sqrt(1 + x**2)) + (1 + x**2) ** -1.5,
+            lambda x: (
+                -2 / (x**3 * np.sqrt(1 + x**2))
+                - (1 + x**2) ** -1.5 / x
+                - 3 * x * (1 + x**2) ** -2.5
+            ),
+        ),
+    ),
     KnownFunction(
         "(a*x+b)^m",
         (-1.0, 2.0),

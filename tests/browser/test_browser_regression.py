@@ -27,12 +27,13 @@ def test_stepping_the_logistic_fit_moves_the_boundary(page: Page, app_url, artif
     open_from_sidebar(page, app_url, "Regression")
     page.get_by_role("tab", name="Logistic").click()
     _settle(page)
-    page.get_by_role("button", name="Reset", exact=True).click()
+    # Buttons with a keyboard shortcut have a hidden twin (Streamlit): click the one shown
+    page.get_by_role("button", name="Reset", exact=True).filter(visible=True).click()
     expect(page.get_by_text("Iteration 0 of")).to_be_visible(timeout=LOAD_TIMEOUT)
     _settle(page)
     page.wait_for_function(f"() => ({PANEL_CHART})() !== null", timeout=LOAD_TIMEOUT)
     before = page.evaluate(PANEL_CHART)
-    page.get_by_role("button", name="Step", exact=True).click()
+    page.locator(".st-key-regression_logistic_stepper button:visible").click()
     page.wait_for_function(
         f"(before) => {{ const now = ({PANEL_CHART})(); return now !== null && now !== before; }}",
         arg=before,

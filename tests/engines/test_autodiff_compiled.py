@@ -95,6 +95,15 @@ def _inside(name: str) -> tuple[float, float]:
         "cot": (0.2, 3.0),
         "csc": (0.2, 3.0),
         "sec": (-1.2, 1.2),
+        # atan(1/x), acos(1/x), ...: 1/x's Taylor series is ill-conditioned near 0
+        "acot": (0.2, 3.0),
+        "coth": (0.2, 3.0),
+        "csch": (0.2, 3.0),
+        "acsch": (0.2, 3.0),
+        "asec": (1.1, 3.0),
+        "acsc": (1.1, 3.0),
+        "acoth": (1.1, 3.0),
+        "asech": (0.1, 0.9),
     }.get(name, (-2.0, 2.0))
 
 

@@ -148,12 +148,17 @@ def test_a_near_miss_is_wrong_with_its_worst_point(check):
     _type(check, "tt_c_a", "2x·cos(x)")
     assert not check.success
     (error,) = errors(check)
-    # by hand, at the check's random points: |2x cos x − sin 2x| and where it is largest
-    xs = equality.sample_points()
+    # wrong at the check's random points; the gap reported is the one the chart draws: by
+    # hand, |2x cos x − sin 2x| on the plotted grid of −5 ≤ x ≤ 5 and where it is largest
+    sampled = equality.sample_points()
+    assert np.abs(2 * sampled * np.cos(sampled) - np.sin(2 * sampled)).max() > 1
+    xs = np.linspace(-5.0, 5.0, 1001)
     gap = np.abs(2 * xs * np.cos(xs) - np.sin(2 * xs))
     worst = float(xs[np.argmax(gap)])
+    shown = f"{worst:.4g}".replace("-", "−")
     assert error == (
-        f"Not quite: your answer differs from f′ by up to {gap.max():.4g} (at x = {worst:.4g})."
+        f"Not quite: your answer differs from f′ by up to {gap.max():.4g} on the plotted "
+        f"−5 ≤ x ≤ 5 (at x = {shown})."
     )
     traces = _traces(check)
     segment = traces[-1]
