@@ -50,6 +50,7 @@ html { font-size: 20px; }
 [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
 h1 { font-size: 2.6rem !important; }
 [data-testid="stColumn"] .katex-display > .katex { font-size: 1em; }
+[data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1.1rem; }
 </style>
 """
 NAV_CSS = '<style>[data-testid="stSidebarNav"] { display: none; }</style>'

@@ -8,7 +8,7 @@ from core import ExpressionError
 from core.fd_lab.error_curves import FORMULAS, PRECISIONS, at_rounding
 from core.fd_lab.figures import error_figure, shaded_formula, stencil_figure
 from core.fd_lab.stencil_view import parse_offsets, stencil_latex
-from core.plotting import order_name
+from core.plotting import SUPERSCRIPT_DIGITS, order_name
 from ui import charts, instructor, url_state
 from ui import fd_lab_cached as cached
 from ui.cached import parse as parse_typed
@@ -177,7 +177,8 @@ else:
         higher = stencil_order + table.accuracy
         st.caption(
             f"Accuracy order p = {table.accuracy}: the error is about "
-            f"{abs(table.error_coefficient)}·h^{table.accuracy}·f^({higher})(x)."
+            f"{abs(table.error_coefficient)}·h{str(table.accuracy).translate(SUPERSCRIPT_DIGITS)}"
+            f"·{order_name(higher)}(x)."  # as printed (h⁴·f⁽⁵⁾), not the typed h^4·f^(5)
         )
     else:
         st.caption("This stencil is exact for every function it can represent.")

@@ -87,7 +87,12 @@ def equation(left: str, right: str, width: int = LINE_WIDTH) -> str:
     budget = width - visible_width(f"{left} = ")
     terms = top_level_terms(right)
     if len(terms) >= 2:
-        lines = _fill(terms, budget)
+        lines = []
+        for line in _fill(terms, budget):
+            # A term wider than the line, as a simplified derivative's (…)·e^… is: break
+            # the sum in its parentheses too, or KaTeX runs it off the column's edge.
+            wide = visible_width(line) > budget
+            lines.extend((_factor_lines(line, budget) if wide else None) or [line])
     else:  # one product, as a simplified derivative is: break the sum in its parentheses
         lines = _factor_lines(right, budget)
         if lines is None:
