@@ -25,6 +25,23 @@ def evaluate(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], point: Sequence[
     return value.real
 
 
+# Above this, float64 keeps fewer than 10 digits of a sine's phase: sin(exp(27)) in float64
+# differs from the exact value by 8e-6, a limit of float64, not of the derivative.
+LARGEST_PERIODIC_ARGUMENT = 1e6
+
+
+def well_conditioned(parsed, point: Sequence[float]) -> bool:
+    """Whether every sin/cos/tan argument in `parsed` is below LARGEST_PERIODIC_ARGUMENT at
+    `point` (for `hypothesis.assume`)."""
+    symbols = symbols_of(parsed)
+    for node in sympy.preorder_traversal(parsed.sympy):
+        if isinstance(node, sympy.sin | sympy.cos | sympy.tan):
+            value = evaluate(node.args[0], symbols, point)
+            if not abs(value) < LARGEST_PERIODIC_ARGUMENT:
+                return False
+    return True
+
+
 def symbols_of(parsed) -> list[sympy.Symbol]:
     return [parsed.symbols[name] for name in parsed.variables]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from core import (
@@ -27,6 +27,7 @@ from tests.several_variables.sympy_oracle import (
     sympy_hessian,
     sympy_jacobian,
     sympy_values,
+    well_conditioned,
 )
 
 XY = ("x", "y")
@@ -111,6 +112,7 @@ def test_polar_map_jacobian_determinant_is_rho():
 @given(smooth_expressions(), points)
 def test_gradient_and_hessian_match_sympy(text, point):
     f = parse_expression(text, XY)
+    assume(well_conditioned(f, point))
     assert_close_where_moderate(gradient(f, point), sympy_gradient(f, point), 1e-9, text)
     assert_close_where_moderate(hessian(f, point), sympy_hessian(f, point), 1e-9, text)
 
@@ -119,6 +121,7 @@ def test_gradient_and_hessian_match_sympy(text, point):
 @given(st.lists(smooth_expressions(), min_size=1, max_size=4), points)
 def test_jacobian_both_modes_match_sympy_and_each_other(texts, point):
     f = parse_vector(", ".join(texts))
+    assume(all(well_conditioned(component, point) for component in f.components))
     forward = jacobian(f, point, mode="forward")
     reverse = jacobian(f, point, mode="reverse")
     assert forward.shape == reverse.shape == (len(texts), 2)
