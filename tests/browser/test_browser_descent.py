@@ -36,7 +36,7 @@ def test_step_is_one_iteration_and_keys_play_and_step(page: Page, app_url, artif
     open_from_sidebar(page, app_url, "Descent trajectories")
     _settle(page)
     # The default view: one line for the runs the iteration cap stopped, not a notice each.
-    assert page.get_by_text("Stopped at the iteration cap").count() == 1
+    expect(page.get_by_text("Stopped at the iteration cap")).to_have_count(1, timeout=LOAD_TIMEOUT)
     _button(page, "reset").click()
     _path_length_is(page, 1)
     _button(page, "stepper").click()
@@ -53,6 +53,8 @@ def test_step_is_one_iteration_and_keys_play_and_step(page: Page, app_url, artif
     page.wait_for_function(f"() => ({PATH_LENGTH})() > 3", timeout=LOAD_TIMEOUT)
     _button(page, "play").click()
     expect(_button(page, "play")).to_contain_text("Play", timeout=LOAD_TIMEOUT)
+    _settle(page)
+    page.wait_for_timeout(500)  # a frame the browser had already asked for may still land
     _settle(page)
     paused = page.evaluate(PATH_LENGTH)
     page.wait_for_timeout(1500)  # two frames' time: a paused animation stays where it is
