@@ -53,10 +53,16 @@ def test_step_is_one_iteration_and_keys_play_and_step(page: Page, app_url, artif
     page.wait_for_function(f"() => ({PATH_LENGTH})() > 3", timeout=LOAD_TIMEOUT)
     _button(page, "play").click()
     expect(_button(page, "play")).to_contain_text("Play", timeout=LOAD_TIMEOUT)
-    _settle(page)
-    page.wait_for_timeout(500)  # a frame the browser had already asked for may still land
-    _settle(page)
-    paused = page.evaluate(PATH_LENGTH)
+    # Frames the browser had already asked for may still land on a loaded machine (a
+    # clean-clone run saw 150 more iterations): wait until the path stops, then hold it.
+    paused, previous = page.evaluate(PATH_LENGTH), -2
+    for _ in range(30):
+        if paused == previous:
+            break
+        page.wait_for_timeout(1000)
+        _settle(page)
+        previous, paused = paused, page.evaluate(PATH_LENGTH)
+    assert paused == previous, "the animation did not stop within 30 s of Pause"
     page.wait_for_timeout(1500)  # two frames' time: a paused animation stays where it is
     _settle(page)
     assert page.evaluate(PATH_LENGTH) == paused
