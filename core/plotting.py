@@ -44,6 +44,11 @@ def order_name(order: int) -> str:
     return f"f⁽{str(order).translate(SUPERSCRIPT_DIGITS)}⁾"
 
 
+def order_latex(order: int) -> str:
+    """f, f', f'', f''', then f^{(4)}: the order in LaTeX, as the symbolic panels print it."""
+    return "f" + ("'" * order if order <= 3 else f"^{{({order})}}")
+
+
 def masked(values: np.ndarray) -> np.ndarray:
     """Values with inf replaced by nan, so Plotly leaves a gap there.
 

@@ -13,6 +13,7 @@ import streamlit as st
 from core.engines.readable_report import ReadableDerivatives
 from core.engines.symbolic_queue import REFUSED
 from core.explorer.latex_layout import equation
+from core.plotting import order_latex
 from ui.symbolic_jobs import readable_derivatives, when_pending
 
 P = "explorer_"
@@ -20,10 +21,6 @@ READABLE, COMPUTED = "readable", "as computed"
 FORMS = [READABLE, COMPUTED]
 DEFAULTS = {f"{P}sym_form": READABLE}
 MEANWHILE = "SymPy's derivatives are shown as computed meanwhile."
-
-
-def _name(order: int) -> str:
-    return "f" + ("'" * order if order <= 3 else f"^{{({order})}}")
 
 
 def _readable(job) -> ReadableDerivatives | None:
@@ -52,14 +49,14 @@ def render(parsed, max_order: int, computed: tuple[str, ...]) -> None:
     ) or READABLE  # fmt: skip
     if form == COMPUTED:
         for order, latex in enumerate(computed):
-            st.latex(equation(f"{_name(order)}(x)", latex))
+            st.latex(equation(f"{order_latex(order)}(x)", latex))
         return
     job = readable_derivatives(parsed, max_order)
     result = _readable(job)
     readable = result.latex if result is not None else ()
     for order, latex in enumerate(computed):
         shown = readable[order] if order < len(readable) else latex
-        st.latex(equation(f"{_name(order)}(x)", shown))
+        st.latex(equation(f"{order_latex(order)}(x)", shown))
     if result is not None:
         if any(result.rewritten):
             st.caption(

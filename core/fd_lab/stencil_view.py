@@ -11,6 +11,7 @@ import numpy as np
 from core.engines.autodiff import derivatives_at
 from core.fd_lab.error_curves import Stencil, make_stencil
 from core.language.expression import ParsedExpression
+from core.plotting import order_latex
 
 MAX_STENCIL_POINTS = 15
 MAX_OFFSET = 20
@@ -54,10 +55,6 @@ def _point_latex(offset: Fraction) -> str:
     return f"f(x {sign} {size}h)"
 
 
-def _derivative_latex(order: int) -> str:
-    return "f" + ("'" * order if order <= 3 else f"^{{({order})}}")
-
-
 def stencil_latex(stencil: Stencil) -> str:
     """f^(m)(x) ≈ (1/h^m)(Σ w_i f(x + o_i h)), with the leading error term."""
     terms = []
@@ -69,15 +66,13 @@ def stencil_latex(stencil: Stencil) -> str:
         terms.append(f"{sign} {coefficient}{_point_latex(offset)}")
     body = " ".join(terms).lstrip("+ ")
     power = "h" if stencil.order == 1 else f"h^{{{stencil.order}}}"
-    formula = (
-        rf"{_derivative_latex(stencil.order)}(x) \approx \frac{{1}}{{{power}}}\left({body}\right)"
-    )
+    formula = rf"{order_latex(stencil.order)}(x) \approx \frac{{1}}{{{power}}}\left({body}\right)"
     if stencil.accuracy == 0:
         return formula
     c = stencil.error_coefficient
     sign = "-" if c > 0 else "+"
     h_power = "h" if stencil.accuracy == 1 else f"h^{{{stencil.accuracy}}}"
-    higher = _derivative_latex(stencil.order + stencil.accuracy)
+    higher = order_latex(stencil.order + stencil.accuracy)
     size = "" if abs(c) == 1 else rf"{_fraction_latex(c)}\,"
     return rf"{formula} {sign} {size}{h_power}\,{higher}(x) + \dots"
 
