@@ -35,8 +35,6 @@ def render() -> None:
     text = c[0].text_input("f(x) =", key=f"{P}f", help="e.g. sin(x) exp(−x²/2), x^x, tan(x)")
     order = c[1].slider("Highest order", 1, 8, key=f"{P}order")
     parsed = scalar_function(text, ("x",), key=f"{P}f", default=DEFAULTS[f"{P}f"])
-    if parsed is None:
-        return
     job = cached.swell_job(parsed, int(order))
     if not job.done:
         symbolic_jobs.when_pending([job])
