@@ -1,4 +1,4 @@
-"""Text alternatives of charts (`core.chart_text`): sentences and tables from a figure's data.
+"""Text alternatives of charts (`core.figures.text`): sentences and tables from a figure's data.
 
 The oracle for every number is NumPy on the arrays the figure was built from: the sentence
 must name the same extremes at the same places, written to 3 significant digits.
@@ -15,13 +15,13 @@ import pytest
 from plotly.subplots import make_subplots
 
 from core import ad_derivatives, parse_expression
-from core.chart_text import MAX_CHARACTERS, describe, figure_csv, figure_table
 from core.descent.figures import contour_figure, loss_figure
 from core.explorer.figures import derivative_figure, error_figure
 from core.fd_lab.error_curves import error_against_step
 from core.fd_lab.figures import FLOOR as FD_FLOOR
 from core.fd_lab.figures import error_figure as error_figure_of_steps
-from core.plotting import for_screen
+from core.figures.plotting import for_screen
+from core.figures.text import MAX_CHARACTERS, describe, figure_csv, figure_table
 
 XS = np.linspace(-2.0, 3.0, 501)
 PARABOLA = (XS - 1.0) ** 2 - 2.0  # lowest −2 at x = 1, highest 7 at x = −2

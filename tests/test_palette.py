@@ -15,10 +15,10 @@ from core.data.figures import METHOD_COLOURS, METHOD_DASHES
 from core.descent.figures import contour_figure, loss_figure
 from core.explorer.figures import derivative_figure
 from core.fd_lab.figures import FORMULA_COLOURS, FORMULA_DASHES
+from core.figures.plotting import LINE_DASHES
+from core.figures.plotting import METHOD_DASHES as THREE_METHODS
 from core.kinks.figures import kink_figure
 from core.kinks.kink_report import KinkReport
-from core.plotting import LINE_DASHES
-from core.plotting import METHOD_DASHES as THREE_METHODS
 from core.regression.figures import BB_COLOUR, FIXED_COLOUR, loss_history_figure
 
 RED_GREEN = {"#D55E00", "#009E73"}  # vermillion and bluish green: a pair to keep apart

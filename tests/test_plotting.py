@@ -1,4 +1,4 @@
-"""What figures send to the browser (`core.plotting.for_screen`): fewer points, same curves."""
+"""What figures send to the browser (`core.figures.plotting.for_screen`): fewer points."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from core.plotting import SCREEN_POINTS, for_screen
+from core.figures.plotting import SCREEN_POINTS, for_screen
 
 
 def _figure(xs, ys, **trace) -> go.Figure:

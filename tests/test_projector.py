@@ -1,4 +1,4 @@
-"""The projector style (`core.projector.for_projector`): everything larger, in the same places."""
+"""The projector style (`core.figures.projector.for_projector`): larger, in the same places."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 import pytest
 
 from core.explorer.figures import derivative_figure, error_figure
-from core.plotting import LEGEND_HEIGHT, for_screen, order_name
-from core.projector import (
+from core.figures.plotting import LEGEND_HEIGHT, for_screen, order_name
+from core.figures.projector import (
     DEFAULT_LINE_WIDTH,
     DEFAULT_MARKER_SIZE,
     FONT_SCALE,

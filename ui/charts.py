@@ -1,8 +1,8 @@
 """Every chart the way pages draw it, with its text alternative and its data.
 
 `show` draws a Plotly figure (through `for_screen` when given `points`, and through
-`core.projector.for_projector` in the projector style), named for screen readers by what it
-shows in words (generated from the drawn data by `core.chart_text.describe`). Under it, a
+`core.figures.projector.for_projector` in the projector style), named for screen readers by what it
+shows in words (generated from the drawn data by `core.figures.text.describe`). Under it, a
 small "Chart description" toggle holds the same words and a button that downloads the drawn
 data as CSV: a paragraph under every chart doubled a page's length. The CSV is built only
 when the button is clicked (a callable `data`, run by Streamlit on a separate thread), so a
@@ -16,9 +16,9 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.chart_text import describe, figure_csv
-from core.plotting import for_screen
-from core.projector import for_projector
+from core.figures.plotting import for_screen
+from core.figures.projector import for_projector
+from core.figures.text import describe, figure_csv
 from ui import instructor
 
 PREFIX = "Chart: "

@@ -13,7 +13,7 @@ import streamlit as st
 from core.engines.readable_report import ReadableDerivatives
 from core.engines.symbolic_queue import REFUSED
 from core.explorer.latex_layout import equation
-from core.plotting import order_latex
+from core.figures.plotting import order_latex
 from ui.symbolic_jobs import readable_derivatives, when_pending
 
 P = "explorer_"

@@ -22,7 +22,7 @@ from core.explorer.tangent_figures import (
     taylor_figure,
 )
 from core.explorer.tangents import MAX_DEGREE, polynomial_latex
-from core.plotting import order_name
+from core.figures.plotting import order_name
 from ui import charts, url_state
 from ui import explorer_tangent_cached as cached
 from ui.widgets import number

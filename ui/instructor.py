@@ -20,7 +20,7 @@ as the page rewrites its state (ui.url_state.save) and end at the next page the 
 opens.
 
 The projector style enlarges the page's text by CSS, and its charts through the figures
-themselves (core.projector.for_projector, applied by ui.charts.show): Plotly positions
+themselves (core.figures.projector.for_projector, applied by ui.charts.show): Plotly positions
 markers with its own transform and lays legends out from the font size it knows, so CSS
 on Plotly's SVG moved every marker into a corner and made legend entries overlap.
 """
@@ -39,7 +39,7 @@ PROJECTOR_KEY = "instructor_projector"
 HIDE_KEY = "instructor_hide"
 HIDE_CHOICES = {"all": "this page's controls", "nav": "the list of pages"}
 
-# Text only: charts get their sizes from core.projector.for_projector (see above). KaTeX
+# Text only: charts get their sizes from core.figures.projector.for_projector (see above). KaTeX
 # grows with the root font (20 px instead of 16). A formula in a column is broken into lines
 # of core.explorer.latex_layout.LINE_WIDTH characters for the plain style's size, so there it
 # keeps that size (20 px, as 1.21 x 16 px): larger, its lines ran off the column's edge.

@@ -16,7 +16,7 @@ from core.explorer.derivatives import (
 from core.explorer.examples import EXAMPLES
 from core.explorer.figures import derivative_figure, error_figure
 from core.explorer.not_finite import not_finite_sentences
-from core.plotting import order_name
+from core.figures.plotting import order_name
 from ui import cached, charts, explorer_symbolic, explorer_tangent, instructor, url_state
 from ui.cached import parse as parse_typed
 from ui.reading import show_reading

@@ -8,7 +8,7 @@ from core import ExpressionError
 from core.fd_lab.error_curves import FORMULAS, PRECISIONS, at_rounding
 from core.fd_lab.figures import error_figure, shaded_formula, stencil_figure
 from core.fd_lab.stencil_view import parse_offsets, stencil_latex
-from core.plotting import SUPERSCRIPT_DIGITS, order_name
+from core.figures.plotting import SUPERSCRIPT_DIGITS, order_name
 from ui import charts, instructor, url_state
 from ui import fd_lab_cached as cached
 from ui.cached import parse as parse_typed

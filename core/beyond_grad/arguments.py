@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.arguments import finite_number
+from core.validation.arguments import finite_number
 
 __all__ = ["MAX_MATRIX_SIZE", "finite_number", "square_matrix"]
 

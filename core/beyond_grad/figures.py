@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import figure_from_traces, masked, robust_range
+from core.figures.plotting import figure_from_traces, masked, robust_range
 
 if TYPE_CHECKING:
     from core.beyond_grad.root_comparison import RootCurve, RootReport

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import figure_from_traces, for_screen, masked
+from core.figures.plotting import figure_from_traces, for_screen, masked
 
 if TYPE_CHECKING:
     from core.beyond_grad.custom_rules import SoftplusComparison

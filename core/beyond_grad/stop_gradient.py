@@ -22,8 +22,8 @@ import numpy as np
 from jax import lax
 from numpy.typing import ArrayLike
 
-from core.arguments import finite_number
 from core.engines import autodiff  # noqa: F401  (importing it switches JAX to float64)
+from core.validation.arguments import finite_number
 
 STATE_SIZE = 3  # the lecture's θ, s_prev and s have three entries
 

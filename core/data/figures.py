@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from core.data.derivatives import METHODS, Estimates
 from core.data.samples import Samples
 from core.data.sweeps import Sweep, noise_floor
-from core.plotting import LINE_DASHES, figure_from_traces, masked, robust_range
+from core.figures.plotting import LINE_DASHES, figure_from_traces, masked, robust_range
 
 METHOD_COLOURS = {
     "gradient1": "#E69F00",

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import MARKER_SYMBOLS, dash_of, figure_from_traces, masked
+from core.figures.plotting import MARKER_SYMBOLS, dash_of, figure_from_traces, masked
 
 METHOD_COLOURS = (
     "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",

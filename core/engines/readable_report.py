@@ -42,7 +42,7 @@ class ReadableDerivatives(NamedTuple):
 
 
 def _name(order: int) -> str:
-    """f, f′, f″, f‴, f⁽⁴⁾ (the order all in superscript, as core.plotting.order_name)."""
+    """f, f′, f″, f‴, f⁽⁴⁾ (the order all in superscript, as core.figures.plotting.order_name)."""
     if order <= 3:
         return ("f", "f′", "f″", "f‴")[order]
     return f"f⁽{str(order).translate(str.maketrans('0123456789', '⁰¹²³⁴⁵⁶⁷⁸⁹'))}⁾"

@@ -16,8 +16,8 @@ from core.engines.domain import mask_rows
 from core.engines.fd_checks import GrowingDifference, growing_difference
 from core.engines.finite_differences import fd_derivative
 from core.engines.symbolic import SymbolicResult, symbolic_report
+from core.figures.plotting import order_name
 from core.language.expression import ParsedExpression
-from core.plotting import order_name
 
 GRID_SIZE = 1001  # 1,000 intervals: every second point is what a screen shows
 

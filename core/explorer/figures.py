@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import (
+from core.figures.plotting import (
     LEGEND_HEIGHT,
     METHOD_DASHES,
     ORDER_COLOURS,

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from core.engines.domain import outside_domain
-from core.plotting import order_name
+from core.figures.plotting import order_name
 
 # A finite value this large next to a run of infinities means the run is overflow: the
 # values were on their way past float64's range (1.8e308), not dividing by zero.

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.explorer.tangents import EPSILON, SecantView, TaylorView, line_through
-from core.plotting import figure_from_traces, masked, robust_range
+from core.figures.plotting import figure_from_traces, masked, robust_range
 
 F_STYLE = {"color": "#0072B2", "width": 2.5}  # blue, solid
 TANGENT_STYLE = {"color": "#D55E00", "width": 2, "dash": "dash"}  # vermilion

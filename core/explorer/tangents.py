@@ -19,11 +19,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core.arguments import finite_number
 from core.engines.autodiff import resolve_parameters
 from core.explorer.derivatives import grid
 from core.language.expression import ParsedExpression
 from core.teaching.taylor import taylor_polynomial, taylor_values
+from core.validation.arguments import finite_number
 
 MAX_DEGREE = 10  # the Explorer's highest order
 EPSILON = float(np.finfo(np.float64).eps)

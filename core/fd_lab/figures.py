@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from core.fd_lab.error_curves import StepSweep
 from core.fd_lab.stencil_view import StencilView
-from core.plotting import LINE_DASHES, figure_from_traces, order_name
+from core.figures.plotting import LINE_DASHES, figure_from_traces, order_name
 
 FORMULA_COLOURS = {
     "forward": "#E69F00",

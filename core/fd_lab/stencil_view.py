@@ -10,8 +10,8 @@ import numpy as np
 
 from core.engines.autodiff import derivatives_at
 from core.fd_lab.error_curves import Stencil, make_stencil
+from core.figures.plotting import order_latex
 from core.language.expression import ParsedExpression
-from core.plotting import order_latex
 
 MAX_STENCIL_POINTS = 15
 MAX_OFFSET = 20

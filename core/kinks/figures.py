@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.figures.plotting import figure_from_traces, masked
 from core.kinks.kink_report import KinkReport, WhereTrap
 from core.language.expression import ParsedExpression
-from core.plotting import figure_from_traces, masked
 
 
 def kink_figure(parsed: ParsedExpression, report: KinkReport, width: float = 1.0) -> go.Figure:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.figures.plotting import figure_from_traces, masked, robust_range
 from core.kinks.interpolation import InterpolationView
-from core.plotting import figure_from_traces, masked, robust_range
 
 TRUE_COLOUR = "#1F1F1F"
 LINEAR_COLOUR = "#D55E00"

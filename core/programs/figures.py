@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import figure_from_traces, masked
+from core.figures.plotting import figure_from_traces, masked
 from core.programs.worker import ProgramReport
 
 

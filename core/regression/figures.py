@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import figure_from_traces, masked
+from core.figures.plotting import figure_from_traces, masked
 from core.regression.line_fit import LinearFits, LossGrid
 from core.regression.logistic import LogisticComparison, decision_boundary
 from core.regression.per_example import PerExampleTable

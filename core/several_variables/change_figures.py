@@ -14,14 +14,14 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from scipy.interpolate import RegularGridInterpolator
 
-from core.plotting import figure_from_traces, masked
+from core.figures.plotting import figure_from_traces, masked
 from core.several_variables.maps import DeterminantGrid, GridImage
 
 U_COLOUR = "#0072B2"  # blue: lines of constant u (circles under the polar map)
 V_COLOUR = "#D55E00"  # vermillion: lines of constant v (rays under the polar map)
 COLOUR_SCALE = "Viridis"
 LEVELS = 8  # colours for the image cells: |det J| from 0 to its 99th percentile
-MAX_TRACE_POINTS = 480  # below core.plotting.for_screen's thinning, which would join gaps
+MAX_TRACE_POINTS = 480  # below core.figures.plotting.for_screen's thinning, which would join gaps
 HEIGHT = 460
 
 

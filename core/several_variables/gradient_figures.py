@@ -17,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.descent.figures import CONTOUR_FILL, CONTOUR_LINE
-from core.plotting import FLOAT32_LIMIT, figure_from_traces, masked, robust_range
+from core.figures.plotting import FLOAT32_LIMIT, figure_from_traces, masked, robust_range
 from core.several_variables.directional import TangentPlane
 from core.several_variables.fields import GradientField
 
@@ -127,7 +127,7 @@ def tangent_plane_figure(plane: TangentPlane) -> go.Figure:
     The plane is drawn on a patch around p (PLANE_PATCH of the window each way: it is a
     local approximation) and cut off where it leaves the surface's height range (robustly,
     so that a pole does not flatten the picture), which keeps both in view. Its grids are already
-    float32; do not pass it to core.plotting.for_screen (3-D surfaces have no x0, dx).
+    float32; do not pass it to core.figures.plotting.for_screen (3-D surfaces have no x0, dx).
     """
     low, high = robust_range([plane.surface.ravel()]) or [plane.value - 1.0, plane.value + 1.0]
     limits = [min(low, plane.value), max(high, plane.value)]
@@ -236,7 +236,7 @@ def _field_trace(field: GradientField) -> dict:
         scale = shown / kept
         x, y = _arrows(field.arrow_x[drawn], field.arrow_y[drawn], dx[drawn] * scale,
                        dy[drawn] * scale)  # fmt: skip
-    # Invisible "markers" tell core.plotting.for_screen this is no curve to thin out.
+    # Invisible "markers" tell core.figures.plotting.for_screen this is no curve to thin out.
     return {
         "type": "scatter", "x": x, "y": y, "mode": "lines+markers", "name": "∇f (field)",
         "line": {"color": FIELD_COLOUR, "width": 1.2}, "marker": {"size": 1, "opacity": 0.0},
@@ -280,7 +280,7 @@ def _arrows(x, y, dx, dy) -> tuple[np.ndarray, np.ndarray]:
 def _screen_grid(values: np.ndarray) -> np.ndarray:
     """A grid of values as the browser needs it: nan for non-finite, float32 where it fits.
 
-    core.plotting.for_screen compacts x and y only; a 101 × 101 grid is 10,201 numbers,
+    core.figures.plotting.for_screen compacts x and y only; a 101 × 101 grid is 10,201 numbers,
     which float32 halves (7 digits are plenty for contours and surfaces).
     """
     shown = masked(values)

@@ -19,7 +19,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import figure_from_traces, masked
+from core.figures.plotting import figure_from_traces, masked
 from core.several_variables.linear_maps import PLANE_EXAMPLE, CircleImage, PushPull
 
 # Okabe-Ito colours, safe for colour-blind readers: blue for the tangent and its push,

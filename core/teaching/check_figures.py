@@ -16,8 +16,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.engines.autodiff import MAX_ORDER, resolve_parameters
+from core.figures.plotting import figure_from_traces, masked, robust_range
 from core.language.expression import ParsedExpression
-from core.plotting import figure_from_traces, masked, robust_range
 from core.teaching import equality
 from core.teaching.answer_grid import (
     PLOT_HALF_WIDTHS,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import figure_from_traces
+from core.figures.plotting import figure_from_traces
 from core.teaching.graph import ComputationalGraph
 from core.teaching.graph_rules import adjoint_of, tangent_of
 from core.teaching.graph_sweeps import GraphSweeps, adjoints_after, step_nodes

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from core.arguments import finite_number
 from core.engines.autodiff import derivatives_at
 from core.language.expression import ParsedExpression
+from core.validation.arguments import finite_number
 
 MAX_DEGREE = 16  # the highest order `derivatives_at` propagates
 

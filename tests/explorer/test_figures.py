@@ -11,7 +11,7 @@ from core import parse_expression
 from core.engines import symbolic as core_symbolic
 from core.explorer.derivatives import GRID_SIZE, numeric_view, symbolic_view, value_table
 from core.explorer.figures import derivative_figure, error_figure, legend_height, panel_range
-from core.plotting import masked, order_name, robust_range
+from core.figures.plotting import masked, order_name, robust_range
 
 XS = np.linspace(-2.0, 2.0, 121)
 AD = np.stack([np.sin(XS), np.cos(XS), -np.sin(XS)])

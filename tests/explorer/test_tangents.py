@@ -31,7 +31,7 @@ from core.explorer.tangents import (
     taylor_radius,
     taylor_view,
 )
-from core.plotting import for_screen, robust_range
+from core.figures.plotting import for_screen, robust_range
 
 FACTORIALS = np.array([math.factorial(k) for k in range(11)], dtype=np.float64)
 mpmath.mp.dps = 40

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from core import parse_expression
-from core.plotting import for_screen
+from core.figures.plotting import for_screen
 from core.several_variables.directional import (
     directional_derivative,
     directional_slice,

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from core.plotting import for_screen
+from core.figures.plotting import for_screen
 from core.several_variables.change_figures import change_figure
 from core.several_variables.code_hessians_and_areas import change_of_variables_code
 from core.several_variables.maps import POLAR, VARIABLES

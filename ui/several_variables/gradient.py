@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.plotting import for_screen
+from core.figures.plotting import for_screen
 from core.several_variables.code_view import gradient_code
 from core.several_variables.directional import direction_from_angle
 from core.several_variables.gradient_figures import (

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.plotting import for_screen
+from core.figures.plotting import for_screen
 from core.several_variables.code_hessians_and_areas import hessian_code
 from core.several_variables.gradient_figures import gradient_figure
 from ui import charts, symbolic_jobs, url_state

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.plotting import for_screen
+from core.figures.plotting import for_screen
 from core.several_variables.code_view import jvp_vjp_code
 from core.several_variables.linear_map_figures import push_pull_figure
 from ui import charts, url_state

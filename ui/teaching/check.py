@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import ExpressionError
-from core.plotting import SCREEN_POINTS
+from core.figures.plotting import SCREEN_POINTS
 from core.teaching.answer_hints import label
 from core.teaching.check_code import check_code
 from core.teaching.check_figures import answer_figure

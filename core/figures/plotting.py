@@ -31,7 +31,8 @@ ORDER_COLOURS = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
     "#56B4E9", "#8C564B", "#7F7F7F", "#BCBD22", "#17BECF", "#1F1F1F",
 )  # fmt: skip
-# layout.meta[LEGEND_HEIGHT]: the pixels a figure gave its legend (core.projector grows them).
+# layout.meta[LEGEND_HEIGHT]: the pixels a figure gave its legend (core.figures.projector
+# grows them).
 LEGEND_HEIGHT = "legend_height"
 PRIME_NAMES = ("f", "f′", "f″", "f‴")
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")

@@ -1,6 +1,6 @@
 """A figure's traces as plain arrays, and its data as a table for a download.
 
-`Series` is what `core.chart_text` reads to write a chart's sentence, and what
+`Series` is what `core.figures.text` reads to write a chart's sentence, and what
 `figure_table` writes out in long form (one row a point). Figures are read through
 `to_plotly_json()` (plain dicts): Plotly's attribute access cost about 50 µs a property,
 most of the time of describing a figure of thirty traces.

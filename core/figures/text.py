@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 import plotly.graph_objects as go
 
-from core.chart_series import (
+from core.figures.series import (
     HIDDEN,
     Series,
     figure_csv,

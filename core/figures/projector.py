@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import LEGEND_HEIGHT
+from core.figures.plotting import LEGEND_HEIGHT
 
 FONT_SCALE = 1.4  # 12 px ticks -> about 17 px: readable from the back of a room
 LINE_SCALE = 1.6  # a 2.5 px curve -> 4 px

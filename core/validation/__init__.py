@@ -1,0 +1,1 @@
+"""Checks of the arguments that the page packages take."""
