@@ -15,36 +15,48 @@ st.set_page_config(
     initial_sidebar_state=instructor.sidebar_state(),  # a student's link starts it closed
 )  # fmt: skip
 
-from ui import cached, phone, presets  # noqa: E402  (after set_page_config: importing core loads JAX)
+from ui import cached, navigate, phone, presets  # noqa: E402  (after set_page_config: importing core loads JAX)
+from ui.classroom import live  # noqa: E402
 from ui.widgets import scrolling_latex  # noqa: E402
 
 scrolling_latex()
 
 device = cached.warm_up()
 
-page = st.navigation(
-    [
-        st.Page("views/explorer.py", title="Explorer", icon=":material/show_chart:", default=True),
-        st.Page("views/fd_lab.py", title="Finite-differences lab", icon=":material/science:"),
-        st.Page("views/data.py", title="Derivatives of data", icon=":material/scatter_plot:"),
+# page file -> its page; the file is the name presets and ui.navigate open it by
+PAGES = {
+    file: st.Page(file, title=title, icon=f":material/{icon}:", **options)
+    for file, title, icon, options in [
+        ("views/explorer.py", "Explorer", "show_chart", {"default": True}),
+        ("views/fd_lab.py", "Finite-differences lab", "science", {}),
+        ("views/data.py", "Derivatives of data", "scatter_plot", {}),
         # A short title: a long one is cut in the sidebar when its page is selected.
-        st.Page("views/kinks.py", title="Kinks and programs", icon=":material/route:"),
-        st.Page("views/several_variables.py", title="Several variables", icon=":material/grid_on:"),
-        st.Page("views/regression.py", title="Regression", icon=":material/trending_up:"),
-        st.Page("views/descent.py", title="Descent trajectories", icon=":material/moving:"),
-        st.Page("views/beyond_grad.py", title="Beyond grad", icon=":material/alt_route:"),
-        st.Page("views/teaching.py", title="Step by step", icon=":material/school:"),
+        ("views/kinks.py", "Kinks and programs", "route", {}),
+        ("views/several_variables.py", "Several variables", "grid_on", {}),
+        ("views/regression.py", "Regression", "trending_up", {}),
+        ("views/descent.py", "Descent trajectories", "moving", {}),
+        ("views/beyond_grad.py", "Beyond grad", "alt_route", {}),
+        ("views/teaching.py", "Step by step", "school", {}),
+        ("views/classroom.py", "Class", "groups", {"url_path": "class"}),
+        (navigate.HOP, "Opening…", "hourglass_top", {"url_path": "go", "visibility": "hidden"}),
     ]
-)
+}
+page = st.navigation(list(PAGES.values()))
+current = next(file for file, each in PAGES.items() if each.url_path == page.url_path)
+navigate.resume()  # a view opened on its own page passes through views/go.py
 with st.sidebar:
     st.caption(
         "Derivatives three ways: automatic differentiation (JAX), symbolic (SymPy) and "
         f"finite differences (NumPy). JAX runs on **{device}**."
     )
     if not instructor.locks_view():  # a student's link: no way to other pages
-        presets.picker()
+        presets.picker(current)
 instructor.apply()
+shown = live.before_page(current)  # a student: the pause card, the teacher's view, the question
+live.sidebar(current)  # a running class: its compact control, a student's poll
 phone.apply(page.url_path)
-with presets.banner(page):  # the lecture preset's note, above the page
-    page.run()
+if shown:  # not while a class is paused
+    with presets.banner(page):  # the lecture preset's note, above the page
+        page.run()
 instructor.panel(page.url_path)
+live.after_page(current)  # the teacher: the view students follow

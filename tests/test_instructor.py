@@ -1,5 +1,5 @@
 """The instructor view (ui/instructor.py) in AppTest: a link's hide and projector flags,
-kept as the page rewrites its URL, and the sidebar panel that builds such a link."""
+kept as the page reruns, and the sidebar panel that builds such a link."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import urllib.parse
 
 from tests.page_links import no_exception, open_link
+from ui.instructor import CONTROLS, hidden_selectors
 
 EXPLORER = "views/explorer.py"
 
@@ -22,20 +23,30 @@ def _query(link: str) -> dict[str, str]:
 def test_a_link_hides_the_controls_it_names_and_only_those():
     at = open_link(EXPLORER, {"hide": "n,range", "n": "6"})
     styles = _styles(at)
-    assert ".st-key-explorer_order" in styles
-    assert ".st-key-explorer_range" in styles
-    assert ".st-key-explorer_expr" not in styles
-    assert at.slider(key="explorer_order").value == 6  # hidden, with the link's value
+    # a control's key is its URL name: the CSS hides those two widgets, and not f
+    for selector in hidden_selectors({"n", "range"}):
+        assert selector in styles
+    assert ".st-key-n:" in styles
+    assert ".st-key-range:" in styles
+    assert ".st-key-f:" not in styles
+    assert at.slider(key="n").value == 6  # hidden, with the link's value
     assert "projector" not in dict(at.query_params)
+
+
+def test_a_hide_flag_names_only_what_a_css_class_can_hold():
+    # the names come from a link anyone can write: nothing but a plain name reaches the CSS
+    assert hidden_selectors({"n} body {display:none", "<b>", "n"}) == [
+        '.st-key-n:not(:has(> [data-testid="stExpander"]))'
+    ]
 
 
 def test_hide_all_hides_every_control_of_the_page_and_the_flag_survives_a_change():
     at = open_link("views/descent.py", {"hide": "all,nav"})
     styles = _styles(at)
-    assert ".st-key-descent_x0" in styles
-    assert ".st-key-descent_y0" in styles
+    for kind in CONTROLS:  # every kind of control of the page's main area
+        assert f'[data-testid="stMain"] [class*="st-key-"]:has(> [data-testid="{kind}"])' in styles
     assert 'stSidebarNav"] { display: none' in styles
-    at.run()  # a rerun rewrites the query from the page's fields: the flags stay
+    at.run()  # a rerun: the flags stay in the link
     assert dict(at.query_params)["hide"] == "all,nav"
     no_exception(at)
 
@@ -48,10 +59,9 @@ def test_a_hiding_link_shows_the_students_view_without_the_instructor_panel():
 def test_the_projector_style_from_a_link_stays_on_as_the_page_changes():
     at = open_link(EXPLORER, {"projector": "1"})
     assert "html { font-size: 20px; }" in _styles(at)
-    at.slider(key="explorer_order").set_value(2).run()
+    at.slider(key="n").set_value(2).run()
     no_exception(at)
     assert dict(at.query_params)["projector"] == "1"
-    assert dict(at.query_params)["n"] == "2"
     assert "html { font-size: 20px; }" in _styles(at)
 
 
@@ -69,7 +79,7 @@ def test_the_panel_builds_a_link_with_the_pages_state_and_the_chosen_flags():
     assert query["n"] == "3"
     assert query["f"]
     # the teacher's own view hides nothing: only the link does
-    assert ".st-key-explorer_order" not in _styles(at)
+    assert "display: none !important" not in _styles(at)
 
 
 def test_the_projector_style_leaves_plotlys_drawing_to_the_figures():
@@ -89,16 +99,17 @@ def test_a_students_link_hides_pickers_but_not_sections():
     at = open_link(EXPLORER, {"hide": "all,nav", "tan": "1"})
     no_exception(at)
     styles = _styles(at)
-    assert 'input[role="combobox"][aria-label="Examples"]' in styles  # the Examples picker
-    # the section's expander is kept: its key is hidden only where it is not a section
-    assert '.st-key-explorer_tangent_open:not(:has(> [data-testid="stExpander"]))' in styles
+    # the Examples picker is a keyed select box of the main area: hidden with the rest
+    assert '[class*="st-key-"]:has(> [data-testid="stSelectbox"])' in styles
+    # the section's expander is kept: hide=all names the controls' test ids, not expanders
+    assert "stExpander" not in CONTROLS
     assert "lectures_pick" not in [box.key for box in at.selectbox]  # no way to other pages
-    assert at.expander(key="explorer_tangent_open").proto.expanded
+    assert at.expander(key="tan").proto.expanded
 
 
 def test_a_link_that_hides_one_control_keeps_the_pickers():
     at = open_link(EXPLORER, {"hide": "n"})
-    assert 'aria-label="Examples"' not in _styles(at)
+    assert "stSelectbox" not in _styles(at)
     assert "lectures_pick" in [box.key for box in at.selectbox]
 
 

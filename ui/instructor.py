@@ -3,9 +3,9 @@
 Like TensorFlow Playground's hide flags, a link can name the controls its page does not
 show, so a class sees the idea and not the knobs:
 
-    ?hide=all            every control of the page (its URL fields) and its example
-                         pickers; the open sections stay, with their charts and their
-                         buttons (Play, Step, Shrink h)
+    ?hide=all            every control of the page and its example pickers; the open
+                         sections stay, with their charts and their buttons (Play,
+                         Step, Shrink h)
     ?hide=n,range        only these: the page's own URL names for its controls
     ?hide=nav            the sidebar's list of pages and the lectures picker, and the
                          sidebar starts closed (combine: hide=all,nav)
@@ -13,27 +13,29 @@ show, so a class sees the idea and not the knobs:
                          back of a room
 
 Hidden controls keep the link's values: only their drawing is hidden, by CSS on the
-`st-key-<session key>` class Streamlit gives every keyed widget, so hiding costs no
-server time and no page changes. A section (an expander keyed by its URL field, such as
-the Explorer's `tan`) is content, not a control: it stays. The flags are kept in the URL
-as the page rewrites its state (ui.url_state.save) and end at the next page the sidebar
-opens.
+`st-key-<key>` class Streamlit gives every keyed widget (a control's key is its URL name:
+Streamlit binds it to the link), so hiding costs no server time and no page changes. A
+section (an expander keyed by its URL name, such as the Explorer's `tan`) is content, not
+a control: it stays. The flags are not widgets' values: Streamlit keeps them in the URL
+while the page reruns, and drops them at the next page the sidebar opens.
 
 The projector style enlarges the page's text by CSS, and its charts through the figures
-themselves (core.figures.projector.for_projector, applied by ui.charts.show): Plotly positions
-markers with its own transform and lays legends out from the font size it knows, so CSS
-on Plotly's SVG moved every marker into a corner and made legend entries overlap.
+themselves (core.figures.projector.for_projector, applied by ui.charts.show): Plotly
+positions markers with its own transform and lays legends out from the font size it
+knows, so CSS on Plotly's SVG moved every marker into a corner and made legend entries
+overlap.
 """
 
 from __future__ import annotations
 
+import re
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
 HIDE, PROJECTOR = "hide", "projector"
-KEPT = (HIDE, PROJECTOR)  # the flags every page keeps in its URL
+KEPT = (HIDE, PROJECTOR)  # the flags: not values of a page's view
 EVERY_CONTROL, NAV = "all", "nav"
 PROJECTOR_KEY = "instructor_projector"
 HIDE_KEY = "instructor_hide"
@@ -54,9 +56,13 @@ h1 { font-size: 2.6rem !important; }
 </style>
 """
 NAV_CSS = '<style>[data-testid="stSidebarNav"] { display: none; }</style>'
-# Pickers that change what the page shows without being one of its URL fields: found by
-# their label (the accessible name of their input), the same on every page.
-PICKER_LABELS = ("Examples", "Gallery")
+# The widgets a page's controls are made of, by Streamlit's test ids: `hide=all` hides
+# each of them that has a key (every control and picker of a page has one).
+CONTROLS = (
+    "stTextInput", "stTextArea", "stNumberInput", "stSelectbox", "stMultiSelect",
+    "stSlider", "stRadio", "stCheckbox", "stButtonGroup", "stFileUploader",
+)  # fmt: skip
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")  # a URL name as a CSS class can hold it
 # A keyed expander is a section, not a control: its key's class is on the wrapper whose
 # child is the expander; hiding it would hide its charts and buttons too.
 _NOT_A_SECTION = ':not(:has(> [data-testid="stExpander"]))'
@@ -93,55 +99,60 @@ def table(rows, **dataframe_kwargs) -> None:
 
 
 def apply() -> None:
-    """Set the projector style and the page-list flag from the link; call once per run,
+    """Set the projector style and the hiding flags from the link; call once per run,
     before the page. The projector style, once on, stays on for the session's pages."""
     if PROJECTOR_KEY not in st.session_state:
         st.session_state[PROJECTOR_KEY] = st.query_params.get(PROJECTOR) == "1"
+    _keep_projector_flag()
     if projector_on():
         st.html(PROJECTOR_CSS)
-    if NAV in hidden_names():
-        st.html(NAV_CSS)
-
-
-def hide_controls(fields: Iterable) -> None:
-    """Hide the widgets of `fields` (ui.url_state.Field) that the link names, or all of
-    them for `hide=all`: ui.url_state.save calls it with the page's fields."""
     names = hidden_names()
-    if not names:
-        return
-    keys = [field.session for field in fields if EVERY_CONTROL in names or field.query in names]
-    selectors = [f".st-key-{key}{_NOT_A_SECTION}" for key in keys]
-    if EVERY_CONTROL in names:
-        selectors += [
-            f'[data-testid="stElementContainer"]:has(input[role="combobox"][aria-label="{label}"])'
-            for label in PICKER_LABELS
-        ]
+    if NAV in names:
+        st.html(NAV_CSS)
+    selectors = hidden_selectors(names)
     if selectors:
         st.html(f"<style>{', '.join(selectors)} {{ display: none !important; }}</style>")
 
 
-def kept_flags() -> dict[str, str]:
-    """The instructor flags in the current URL, for a page rewriting its query."""
-    flags = {key: st.query_params[key] for key in KEPT if key in st.query_params}
-    if projector_on():
-        flags[PROJECTOR] = "1"
-    else:
-        flags.pop(PROJECTOR, None)
-    return flags
+def _keep_projector_flag() -> None:
+    """Keep `projector=1` in the link while the style is on (it is not a widget's value:
+    the sidebar's switch is not drawn on a student's link)."""
+    if projector_on() and st.query_params.get(PROJECTOR) != "1":
+        st.query_params[PROJECTOR] = "1"
+    elif not projector_on() and PROJECTOR in st.query_params:
+        del st.query_params[PROJECTOR]
 
 
-def link(url_path: str, query: dict[str, str], hide: Iterable[str], projector: bool) -> str:
-    """The page's link with its current state and the chosen flags (a relative link
-    when the browser's address is not known)."""
-    pairs = {key: value for key, value in query.items() if key not in KEPT}
+def hidden_selectors(names: set[str]) -> list[str]:
+    """CSS selectors of the controls `names` hides: a control by its URL name (its widget's
+    key: Streamlit binds each control to the URL under its key), or every control of the
+    page's main area for `all` (its inputs, sliders, pickers and switches; buttons, charts
+    and sections stay)."""
+    keys = sorted(name for name in names - {EVERY_CONTROL, NAV} if _NAME.fullmatch(name))
+    selectors = [f".st-key-{key}{_NOT_A_SECTION}" for key in keys]
+    if EVERY_CONTROL in names:
+        selectors += [
+            f'[data-testid="stMain"] [class*="st-key-"]:has(> [data-testid="{kind}"])'
+            for kind in CONTROLS
+        ]
+    return selectors
+
+
+def link(
+    url_path: str, query: Mapping[str, list[str]], hide: Iterable[str], projector: bool
+) -> str:
+    """The page's link with its current state (each name's values: a range or a list
+    repeats its name) and the chosen flags (a relative link when the browser's address is
+    not known)."""
+    pairs = {key: values for key, values in query.items() if key not in KEPT}
     hidden = [name for name in HIDE_CHOICES if name in set(hide)]
     if hidden:
-        pairs[HIDE] = ",".join(hidden)
+        pairs[HIDE] = [",".join(hidden)]
     if projector:
-        pairs[PROJECTOR] = "1"
+        pairs[PROJECTOR] = ["1"]
     base = (st.context.url or "").rstrip("/")
     address = f"{base}/{url_path}" if url_path else (base or "/")
-    return f"{address}?{urllib.parse.urlencode(pairs, safe=',')}" if pairs else address
+    return f"{address}?{urllib.parse.urlencode(pairs, doseq=True, safe=',')}" if pairs else address
 
 
 def panel(url_path: str) -> None:
@@ -167,4 +178,5 @@ def panel(url_path: str) -> None:
             "without what you hide (Play and Step buttons stay). "
             "Name single controls with hide=name1,name2 (the names in the link)."
         )
-        st.code(link(url_path, dict(st.query_params), hide, projector_on()), language=None)
+        query = {name: st.query_params.get_all(name) for name in st.query_params}
+        st.code(link(url_path, query, hide, projector_on()), language=None)

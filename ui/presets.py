@@ -1,12 +1,10 @@
 """The sidebar picker "From the lectures", and the banner on the page it opens.
 
 app.py calls `picker()` in its sidebar and runs the page inside `with banner(page):`.
-Picking a preset clears that page's session state (its widgets' values and the flag with
-which ui.url_state.restore reads a link once per session), then switches to the page with
-the preset's query: the page restores itself from that link as on a first visit, the
-page's other controls at their defaults. Above the page, the preset's sentence and the
-lecture's numbers beside the app's stay until the page or one of the preset's values
-changes, or the note is closed.
+Picking a preset opens its page at the preset's link (ui.navigate.open_view): each control
+the link names takes the link's value, the page's other controls their defaults. Above
+the page, the preset's sentence and the lecture's numbers beside the app's stay until the
+page or one of the preset's values changes, or the note is closed.
 """
 
 from __future__ import annotations
@@ -18,28 +16,17 @@ import streamlit as st
 
 from core.teaching.preset_checks import AppNumber
 from core.teaching.presets import PRESET_BY_KEY, Preset
+from ui import navigate
 
 PICKER = "lectures_pick"
 PENDING = "lectures_pending"  # a pick waiting for its page switch
 ACTIVE = "lectures_active"  # the preset whose banner is shown
 ACTIVE_PAGE = "lectures_active_page"  # url_path of the page it opened
-# view -> (the page's name for url_state.restore, the prefix of its session keys)
-PAGES = {
-    "views/explorer.py": ("explorer", "explorer_"),
-    "views/fd_lab.py": ("fdlab", "fdlab_"),
-    "views/data.py": ("data", "data_"),
-    "views/kinks.py": ("kinks", "kinks_"),
-    "views/several_variables.py": ("several_variables", "sv_"),
-    "views/regression.py": ("regression", "regression_"),
-    "views/descent.py": ("descent", "descent_"),
-    "views/beyond_grad.py": ("beyond_grad", "bg_"),
-    "views/teaching.py": ("teaching", "tt_"),
-}
 
 
-def picker() -> None:
+def picker(current: str) -> None:
     """The select box; after a pick, open the preset's page set up (call it in the sidebar,
-    before the page runs)."""
+    before the page runs; `current` is the file of the page being run)."""
     st.selectbox(
         "From the lectures",
         list(PRESET_BY_KEY),
@@ -54,24 +41,14 @@ def picker() -> None:
     key = st.session_state.pop(PENDING, None)
     if key is not None:
         preset = PRESET_BY_KEY[key]
-        reset_page(preset.view)
         st.session_state[ACTIVE] = key
         st.session_state.pop(ACTIVE_PAGE, None)
-        st.switch_page(preset.view, query_params=dict(preset.query))
+        navigate.open_view(preset.view, preset.query, current)
 
 
 def _picked() -> None:
     st.session_state[PENDING] = st.session_state[PICKER]
     st.session_state[PICKER] = None  # back to the placeholder: the same preset can be picked again
-
-
-def reset_page(view: str) -> None:
-    """Forget everything the page at `view` keeps in this session (its widgets' values and
-    its restored flag), so that its next run restores from the link and the defaults."""
-    page, prefix = PAGES[view]
-    for key in list(st.session_state):
-        if key.startswith(prefix) or key in (f"{page}_restored", f"{page}_runs"):
-            del st.session_state[key]
 
 
 @contextlib.contextmanager
@@ -114,7 +91,10 @@ def _line(published, number: AppNumber | None) -> str:
 
 
 def _query_holds(preset: Preset) -> bool:
-    return all(st.query_params.get(name) == value for name, value in preset.query.items())
+    return all(
+        st.query_params.get_all(name) == ([value] if isinstance(value, str) else list(value))
+        for name, value in preset.query.items()
+    )
 
 
 def _close() -> None:

@@ -1,0 +1,1 @@
+"""The live class in the app: joining, the teacher's page, following, questions."""
