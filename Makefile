@@ -7,7 +7,7 @@ PORT ?= 8501
 SERVE_PORT ?= 8080
 REPLICAS ?= $(shell nproc)
 
-.PHONY: run serve test lint bench loadtest install install-test install-gpu chromium nginx screenshots clean
+.PHONY: run serve test lint bench loadtest install install-test install-gpu chromium nginx postgresql screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,11 +43,18 @@ nginx:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q nginx; }
 
+# The class store's tests start a real PostgreSQL server (Debian's, in a temporary folder);
+# install it when it is missing. Installing does not start a server.
+postgresql:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; }
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install-test chromium nginx lint
+test: install-test chromium nginx postgresql lint
 	$(BIN)/python -m pytest
 
 # Sessions over Streamlit's websocket protocol against its own nginx + one replica per core:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 import core
+from core.classroom import Burst
 from ui.classroom import membership
 from ui.classroom.membership import Member
+
+JOINS, JOIN_WINDOW = 5, 30.0  # a session's tries to join: five in any 30 seconds
 
 
 def render() -> None:
@@ -35,6 +38,7 @@ def render() -> None:
                                  placeholder="what the class sees")  # fmt: skip
         if st.button("Join", key="class_join", type="primary", icon=":material/login:"):
             try:
+                _joins().check("join")  # a burst from one session: a sentence, not a crash
                 student = core.join_class(membership.store(), code, nickname)
             except core.ClassError as error:
                 st.error(str(error), icon=":material/error:")
@@ -43,6 +47,11 @@ def render() -> None:
                     Member(code=code.strip().upper(), student_id=student, nickname=nickname.strip())
                 )
                 st.rerun()
+
+
+def _joins() -> Burst:
+    """This session's recent tries to join (at most JOINS in JOIN_WINDOW seconds)."""
+    return st.session_state.setdefault("class_join_burst", Burst(JOINS, JOIN_WINDOW))
 
 
 def student(joined: Member) -> None:

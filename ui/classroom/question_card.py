@@ -45,7 +45,7 @@ def _answer_box(joined: Member, question: core.Question) -> None:
     box, send = st.columns([4, 1], vertical_alignment="bottom")
     text = box.text_input(
         f"Your answer: {order_name(question.order)}(x) =", key=f"class_answer_{question.id}",
-        max_chars=500, placeholder="e.g. 2x cos(x^2)",
+        max_chars=200, placeholder="e.g. 2x cos(x^2)",
     )  # fmt: skip
     if text.strip():
         try:

@@ -72,14 +72,18 @@ def _students(joined: Member) -> None:
 
 
 def _end(joined: Member) -> None:
+    store, code, key = membership.store(), joined.code, joined.teacher_key
     try:
-        csv = core.export_csv(membership.store(), joined.code, joined.teacher_key)
+        core.export_csv(store, code, key)  # an ended class says so here, not in a download
     except core.ClassError as error:
         st.error(str(error), icon=":material/error:")
         return
     left, right = st.columns(2)
+    # The CSV is made when the button is clicked: the answers come in while only the
+    # dashboard's fragment reruns, so bytes made at the page's last full run miss them.
     left.download_button(
-        "Download answers (CSV)", csv, file_name=f"class-{joined.code}.csv", mime="text/csv",
+        "Download answers (CSV)", lambda: core.export_csv(store, code, key),
+        file_name=f"class-{code}.csv", mime="text/csv",
         icon=":material/download:", key="class_export",
         help="Every question and answer: nickname, answer, verdict, slip, time.",
     )  # fmt: skip
