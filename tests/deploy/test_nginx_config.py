@@ -94,7 +94,7 @@ def _compose_services(text: str) -> dict[str, str]:
 def test_compose_file_matches_the_nginx_upstreams():
     services = _compose_services((ROOT / "compose.yaml").read_text())
     upstreams = re.findall(r"^\s*server ([\w-]+):(\d+);", nginx.compose_config(), re.MULTILINE)
-    apps = sorted(name for name in services if name != "nginx")
+    apps = sorted(name for name in services if name.startswith("app-"))
     assert sorted(name for name, _ in upstreams) == apps
     assert {int(port) for _, port in upstreams} == {nginx.COMPOSE_APP_PORT}
     front = services["nginx"]
@@ -103,6 +103,9 @@ def test_compose_file_matches_the_nginx_upstreams():
     for app in apps:
         assert "<<: *app" in services[app]
         assert re.search(rf"{app}:\n\s+condition: service_healthy", front), app
+    # one class store (PostgreSQL) that every replica reaches: a class spans replicas
+    assert "image: postgres:" in services["classes-db"]
+    assert "DERIVATIVE_EXPLORER_CLASS_STORE=postgresql://" in (ROOT / "compose.yaml").read_text()
 
 
 def test_dockerfile_runs_the_warm_launcher_as_a_user():
@@ -128,7 +131,7 @@ def test_the_image_gets_every_file_the_app_runs():
     ignored = {
         line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text().splitlines()
     }
-    pages = re.findall(r'st\.Page\("([^"]+)"', (ROOT / "app.py").read_text())
+    pages = re.findall(r'\("(views/\w+\.py)"', (ROOT / "app.py").read_text())
     assert pages
     needed = {"app.py", ".streamlit", "pyproject.toml", "README.md", "core", "ui", "deploy"}
     needed |= {Path(page).parts[0] for page in pages}
