@@ -16,10 +16,11 @@ from core.explorer.latex_layout import equation
 from core.figures.plotting import order_latex
 from ui.symbolic_jobs import readable_derivatives, when_pending
 
-P = "explorer_"
 READABLE, COMPUTED = "readable", "as computed"
 FORMS = [READABLE, COMPUTED]
-DEFAULTS = {f"{P}sym_form": READABLE}
+# The form is part of the view, so it is in the link (form=as+computed). It is drawn only
+# while the symbolic derivatives are shown; meanwhile it keeps its value on this page.
+FORM = "form"
 MEANWHILE = "SymPy's derivatives are shown as computed meanwhile."
 
 
@@ -41,12 +42,12 @@ def render(parsed, max_order: int, computed: tuple[str, ...]) -> None:
         max_order: the highest order asked for.
         computed: SymPy's LaTeX of f, f′, … as computed (the curves' job).
     """
-    st.session_state.setdefault(f"{P}sym_form", READABLE)
     form = st.segmented_control(
-        "Form", FORMS, key=f"{P}sym_form", label_visibility="collapsed",
+        "Form", FORMS, default=READABLE, required=True, key=FORM, bind="query-params",
+        persist_state="page", label_visibility="collapsed",
         help="readable: SymPy's result factored and regrouped (the same function); "
         "as computed: exactly what SymPy's differentiation rules returned",
-    ) or READABLE  # fmt: skip
+    )  # fmt: skip
     if form == COMPUTED:
         for order, latex in enumerate(computed):
             st.latex(equation(f"{order_latex(order)}(x)", latex))

@@ -23,14 +23,18 @@ from core.explorer.tangent_figures import (
 )
 from core.explorer.tangents import MAX_DEGREE, polynomial_latex
 from core.figures.plotting import order_name
-from ui import charts, url_state
+from ui import charts, old_links
 from ui import explorer_tangent_cached as cached
 from ui.widgets import number
 
-P = "explorer_"
-X0 = f"{P}x0"  # the Explorer's x0 box
-TANGENT_OPEN, TAYLOR_OPEN = f"{P}tangent_open", f"{P}taylor_open"
-STEP, DEGREE, TOLERANCE = f"{P}secant_h", f"{P}taylor_degree", f"{P}taylor_tol"
+P = "explorer_"  # prefix of the session keys that are not in the URL
+X0 = "x0"  # the Explorer's x0 box (its key is its URL name)
+# Bound to the URL (key = URL name): each expander's open state, h, the degree and the
+# tolerance. The widgets inside a section keep their values while it is closed, on this
+# page ("page"): closing and reopening a section shows the same h.
+TANGENT_OPEN, TAYLOR_OPEN = "tan", "taylor"
+STEP, DEGREE, TOLERANCE = "sec_h", "deg", "tol"
+SECTION = {"bind": "query-params", "persist_state": "page"}
 MOVED = f"{P}tangent_moved"  # a click asked for a new x0: the whole page reruns
 # h from 2 down to 1e-4 in 1-2-5 steps ("Shrink h" halves it, or 0.5 -> 0.2 -> 0.1), then
 # by tens to 1e-12: far enough below 1e-8 to watch rounding in f(x0 + h) - f(x0) take over.
@@ -42,24 +46,10 @@ STEPS = (
 )
 START_STEP = 1.0
 TOLERANCES = (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8)
+START_TOLERANCE = 1e-3
 TABLE_ROWS = 8  # the Shrink h table: the last steps taken
 SCREEN_POINTS = 400
 TAYLOR_WIDTH = 44  # characters per line of Tₙ (latex_layout.equation): fits a projector's column
-
-DEFAULTS = {
-    TANGENT_OPEN: False,
-    TAYLOR_OPEN: False,
-    STEP: START_STEP,
-    DEGREE: 4,
-    TOLERANCE: 1e-3,
-}
-FIELDS = [
-    url_state.Field("tan", TANGENT_OPEN, url_state.switch, url_state.write_switch),
-    url_state.Field("taylor", TAYLOR_OPEN, url_state.switch, url_state.write_switch),
-    url_state.Field("sec_h", STEP, url_state.number_in(STEPS), url_state.write_number),
-    url_state.Field("deg", DEGREE, url_state.integer_between(1, MAX_DEGREE)),
-    url_state.Field("tol", TOLERANCE, url_state.number_in(TOLERANCES), url_state.write_number),
-]
 
 
 def short(value: float) -> str:
@@ -70,20 +60,30 @@ def short(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
+# Old links wrote the sections' switches as 1/0 and h and the tolerance as numbers
+# ("0.001", "1e-05"); the controls show (and the link now names) them as short() does.
+OLD_LINKS = {
+    TANGENT_OPEN: old_links.SWITCH,
+    TAYLOR_OPEN: old_links.SWITCH,
+    STEP: old_links.number_option(STEPS, short),
+    TOLERANCE: old_links.number_option(TOLERANCES, short),
+}
+
+
 def render(parsed, x_range: tuple[float, float], x0: float, params: dict) -> None:
     """Both sections, each computed only while its expander is open."""
     items = tuple(sorted((name, float(value)) for name, value in params.items()))
     x_range = (float(x_range[0]), float(x_range[1]))
     tangent = st.expander(
         "Tangent and secant at x₀: the derivative as a limit", key=TANGENT_OPEN,
-        on_change="rerun", icon=":material/show_chart:",
+        on_change="rerun", bind="query-params", icon=":material/show_chart:",
     )  # fmt: skip
     if tangent.open:
         with tangent:
             _tangent_section(parsed.text, x_range, float(x0), items)
     taylor = st.expander(
         "Taylor polynomial at x₀, and where it is accurate", key=TAYLOR_OPEN,
-        on_change="rerun", icon=":material/functions:",
+        on_change="rerun", bind="query-params", icon=":material/functions:",
     )  # fmt: skip
     if taylor.open:
         with taylor:
@@ -95,13 +95,12 @@ def _tangent_section(text: str, x_range: tuple, x0: float, params: tuple) -> Non
     _follow_click()
     # Room for "Shrink h" and "Reset h" whole in the projector style's larger text.
     c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
-    h = c1.select_slider("Secant step h", STEPS, key=STEP, format_func=short)
+    h = c1.select_slider("Secant step h", STEPS, START_STEP, short, key=STEP, **SECTION)
     smallest = STEPS.index(h) == 0
     c2.button("Shrink h", key=f"{P}shrink_h", icon=":material/compress:", on_click=_shrink,
               disabled=smallest,
               help="One step smaller: h → h/2 (or 0.5 → 0.2); below 1e-4, h → h/10")  # fmt: skip
     c3.button("Reset h", key=f"{P}reset_h", icon=":material/replay:", on_click=_reset)
-    url_state.update(FIELDS)  # a fragment's rerun: the page's save does not run
     try:
         view = cached.secant(text, x0, float(h), params)
     except ValueError as error:
@@ -171,10 +170,11 @@ def _steps_table(text: str, x0: float, h: float, view, params: tuple) -> None:
 def _taylor_section(text: str, x_range: tuple, x0: float, params: tuple) -> None:
     _follow_click()
     c1, c2 = st.columns([3, 2])
-    degree = c1.slider("Degree n of Tₙ", 1, MAX_DEGREE, key=DEGREE)
-    tolerance = c2.selectbox("Tolerance for |f − Tₙ|", TOLERANCES, key=TOLERANCE,
-                             format_func=short)  # fmt: skip
-    url_state.update(FIELDS)  # a fragment's rerun: the page's save does not run
+    degree = c1.slider("Degree n of Tₙ", 1, MAX_DEGREE, 4, key=DEGREE, **SECTION)
+    tolerance = c2.selectbox(
+        "Tolerance for |f − Tₙ|", TOLERANCES, TOLERANCES.index(START_TOLERANCE), short,
+        key=TOLERANCE, **SECTION,
+    )  # fmt: skip
     try:
         view = cached.taylor(text, x0, int(degree), float(tolerance), x_range, params)
     except ValueError as error:

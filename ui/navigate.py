@@ -35,7 +35,7 @@ Query = Mapping[str, "str | Sequence[str]"]
 PAGE_KEYS: dict[str, tuple[str, ...]] = {
     "views/explorer.py": (
         "f", "n", "show", "range", "x0", "scheme", "acc", "h", "panels", "tan", "taylor",
-        "sec_h", "deg", "tol", "p_", "explorer_",
+        "sec_h", "deg", "tol", "form", "p_", "explorer_",
     ),
     "views/fd_lab.py": ("lab_", "fdlab_"),
     "views/data.py": ("d_", "data_"),

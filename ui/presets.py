@@ -22,6 +22,7 @@ PICKER = "lectures_pick"
 PENDING = "lectures_pending"  # a pick waiting for its page switch
 ACTIVE = "lectures_active"  # the preset whose banner is shown
 ACTIVE_PAGE = "lectures_active_page"  # url_path of the page it opened
+ACTIVE_QUERY = "lectures_active_query"  # the preset's names as the opened page wrote them
 
 
 def picker(current: str) -> None:
@@ -43,6 +44,7 @@ def picker(current: str) -> None:
         preset = PRESET_BY_KEY[key]
         st.session_state[ACTIVE] = key
         st.session_state.pop(ACTIVE_PAGE, None)
+        st.session_state.pop(ACTIVE_QUERY, None)
         navigate.open_view(preset.view, preset.query, current)
 
 
@@ -67,9 +69,12 @@ def banner(page) -> Iterator[None]:
     if key is None:
         return
     preset = PRESET_BY_KEY[key]
-    # The run right after the switch is on the preset's page: remember which one it is.
+    # The first run the page finishes after the switch is on the preset's page: remember
+    # which one it is, and the values of the controls the preset set (a control's key is
+    # its link's name).
     opened = st.session_state.setdefault(ACTIVE_PAGE, page.url_path)
-    if page.url_path != opened or not _query_holds(preset):
+    held = st.session_state.setdefault(ACTIVE_QUERY, _preset_values(preset))
+    if page.url_path != opened or _preset_values(preset) != held:
         _close()
         return
     numbers = {number.label: number for number in app_numbers(key)}
@@ -90,16 +95,13 @@ def _line(published, number: AppNumber | None) -> str:
     return f"{published.label}: lecture **{published.text}**, this app **{app}**"
 
 
-def _query_holds(preset: Preset) -> bool:
-    return all(
-        st.query_params.get_all(name) == ([value] if isinstance(value, str) else list(value))
-        for name, value in preset.query.items()
-    )
+def _preset_values(preset: Preset) -> dict[str, object]:
+    return {name: st.session_state.get(name) for name in preset.query}
 
 
 def _close() -> None:
-    st.session_state.pop(ACTIVE, None)
-    st.session_state.pop(ACTIVE_PAGE, None)
+    for key in (ACTIVE, ACTIVE_PAGE, ACTIVE_QUERY):
+        st.session_state.pop(key, None)
 
 
 @st.cache_data(max_entries=32, show_spinner="Computing the app's numbers…")

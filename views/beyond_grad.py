@@ -22,8 +22,6 @@ st.caption(
     "stop or fake, derivatives of a solver's answer, and why AD is not symbolic algebra."
 )
 render_chosen(
-    "beyond_grad",
-    "bg_",
     "b_s",
     {
         "custom": ("Custom JVP rules", custom_rules),

@@ -11,88 +11,70 @@ from core.descent.optimizers import ALGORITHMS
 from core.descent.scipy_methods import SCIPY_METHODS
 from core.descent.surfaces import SURFACE_NAMES, surface
 from core.descent.trajectory import Trajectory
-from ui import charts, instructor, url_state
+from ui import charts, instructor, old_links
 from ui import descent_cached as cached
 from ui.animation import animate
 from ui.cached import parse as parse_typed
 from ui.reading import show_reading
 from ui.widgets import expression_error
 
-P = "descent_"
+P = "descent_"  # the keys of what is not in the link: the animation, the chart, the last good f
 CUSTOM = "your own f(x, y)"
+CUSTOM_DEFAULT = "(x - 1)^2 + 3(y + x^2/2)^2"
 CONDITIONS = [1, 3, 10, 30, 100, 1000, 10000]
 RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 0.5]
+RATE_KEYS = ("g_gd", "g_mr", "g_ar")
 NEEDS_HESSIAN = ("Newton-CG", "trust-ncg", "dogleg")
 METHOD_NAMES = [*ALGORITHMS, *SCIPY_METHODS]
-SURFACES = {**{name: name for name in SURFACE_NAMES}, "custom": CUSTOM}  # URL code -> option
-# The start point's default is the surface's own start: it is set below, once the surface is known.
-DEFAULTS = {
-    f"{P}surface": SURFACE_NAMES[0],
-    f"{P}kappa": 10,
-    f"{P}custom": "(x - 1)^2 + 3(y + x^2/2)^2",
-    f"{P}methods": ["gd", "momentum", "adam", "newton", "BFGS", "Nelder-Mead"],
-    f"{P}gd_rate": 1e-3,
-    f"{P}m_rate": 1e-3,
-    f"{P}momentum": 0.9,
-    f"{P}adam_rate": 3e-2,
-    f"{P}max_iter": 1000,
-    f"{P}exact": True,
-    f"{P}fit": True,
-}
-RATE_KEYS = (f"{P}gd_rate", f"{P}m_rate", f"{P}adam_rate")
-METHODS = {name: name for name in METHOD_NAMES}
-read_rate = url_state.number_in(RATES)
-# The view in the link; a value at its default is left out (see `_save`).
-FIELDS = {
-    "surface": url_state.Field(
-        "g_s", f"{P}surface", url_state.label_of(SURFACES), url_state.write_label(SURFACES)
-    ),
-    "kappa": url_state.Field(
-        "g_k", f"{P}kappa", url_state.number_in(CONDITIONS), url_state.write_number
-    ),
-    "custom": url_state.Field("g_f", f"{P}custom", lambda text: text[:500]),
-    "x0": url_state.Field("g_x", f"{P}x0", url_state.finite, url_state.write_number),
-    "y0": url_state.Field("g_y", f"{P}y0", url_state.finite, url_state.write_number),
-    "methods": url_state.Field(
-        "g_m", f"{P}methods", url_state.subset_of(METHODS), url_state.write_subset(METHODS)
-    ),
-    "gd_rate": url_state.Field("g_gd", f"{P}gd_rate", read_rate, url_state.write_number),
-    "m_rate": url_state.Field("g_mr", f"{P}m_rate", read_rate, url_state.write_number),
-    "momentum": url_state.Field(
-        "g_mb", f"{P}momentum", url_state.number_between(0.0, 0.99, 0.01), url_state.write_number
-    ),
-    "adam_rate": url_state.Field("g_ar", f"{P}adam_rate", read_rate, url_state.write_number),
-    "max_iter": url_state.Field("g_n", f"{P}max_iter", url_state.integer_between(10, 5000)),
-    "exact": url_state.Field("g_exact", f"{P}exact", url_state.switch, url_state.write_switch),
-    "fit": url_state.Field("g_fit", f"{P}fit", url_state.switch, url_state.write_switch),
-}
-url_state.restore("descent", list(FIELDS.values()), DEFAULTS)
+DEFAULT_METHODS = ["gd", "momentum", "adam", "newton", "BFGS", "Nelder-Mead"]
+# The view is in the link: each control is bound under its URL name (its key), and a value
+# equal to its default is left out. persist_state="session": the chosen surface, start,
+# optimizers and settings are still there after a visit to another page and back, and a
+# typed f after another surface and back.
+BOUND = {"bind": "query-params", "persist_state": "session"}
+
+# Links written before the binding: a typed surface as "custom" (the picker shows and
+# writes its option), the optimizers as "gd,adam" (the name now repeats), switches as 1/0.
+old_links.upgrade(
+    {
+        "g_s": old_links.codes({"custom": CUSTOM}),
+        "g_m": old_links.listed(),
+        "g_exact": old_links.SWITCH,
+        "g_fit": old_links.SWITCH,
+    }
+)
+
+
+def _start_of(name: str) -> tuple[float, float]:
+    """The surface's own start point (a typed f starts where Rosenbrock does)."""
+    start = surface("rosenbrock" if name == CUSTOM else name).start
+    return float(start[0]), float(start[1])
 
 
 def _reset_start() -> None:
-    for key in (f"{P}x0", f"{P}y0", f"{P}animation_step"):
-        st.session_state.pop(key, None)
+    """A new surface starts at its own start point, shown finished; the start inputs'
+    default is that point too, so the start leaves the link."""
+    st.session_state["g_x"], st.session_state["g_y"] = _start_of(st.session_state["g_s"])
+    st.session_state.pop(f"{P}animation_step", None)
 
 
 def _start_at_click() -> None:
     """Start where the contour plot was clicked. A callback runs before any widget of the run
-    exists, so it may set the start inputs' values, whichever rerun brings the click."""
+    exists, so it may set the start inputs' values (and with them the link), whichever
+    rerun brings the click."""
     points = st.session_state[f"{P}contour"].selection.points
     if points:
-        st.session_state[f"{P}x0"] = round(float(points[0]["x"]), 3)
-        st.session_state[f"{P}y0"] = round(float(points[0]["y"]), 3)
+        st.session_state["g_x"] = round(float(points[0]["x"]), 3)
+        st.session_state["g_y"] = round(float(points[0]["y"]), 3)
         st.session_state[f"{P}clicked"] = True
 
 
-def _save(name: str, start: tuple[float, float], fitted: bool) -> None:
-    """Put the view in the URL: only what differs from the defaults, and the condition
-    number, the typed f and its fitted step sizes only where the surface uses them."""
-    unused = {"kappa"} if name != "bowl" else set()
-    unused |= {"custom", "fit"} if name != CUSTOM else set()
-    unused |= {"gd_rate", "m_rate", "adam_rate"} if fitted else set()
-    fields = [field for key, field in FIELDS.items() if key not in unused]
-    defaults = {**DEFAULTS, f"{P}x0": start[0], f"{P}y0": start[1]}
-    url_state.save(fields, defaults=defaults)
+def _fit_switched() -> None:
+    """Fitted steps turned off: the fitted values become the person's own, in the link
+    (while fitted, the step sliders are not bound: fitted steps follow f, not the link)."""
+    if not st.session_state["g_fit"]:
+        for key in RATE_KEYS:
+            st.session_state[key] = st.session_state[key]
 
 
 def _including(bounds: tuple[float, float], value: float) -> tuple[float, float]:
@@ -127,16 +109,20 @@ st.caption(
 )
 c1, c2, c3 = st.columns([2, 2, 3])
 name = c1.selectbox(
-    "Surface", list(SURFACES.values()), key=f"{P}surface", on_change=_reset_start
+    "Surface", [*SURFACE_NAMES, CUSTOM], key="g_s", on_change=_reset_start, **BOUND
 )  # fmt: skip
+# κ is drawn for every surface (disabled but the bowl's), in the link only for the bowl.
 condition = c2.select_slider(
-    "Condition number κ (bowl)", CONDITIONS, key=f"{P}kappa", on_change=_reset_start,
-    disabled=name != "bowl",
+    "Condition number κ (bowl)", CONDITIONS, value=10, key="g_k", on_change=_reset_start,
+    disabled=name != "bowl", bind="query-params" if name == "bowl" else None,
+    persist_state="session",
 )  # fmt: skip
 base = surface("rosenbrock" if name == CUSTOM else name, float(condition))
 text = base.text
 if name == CUSTOM:
-    text = c3.text_input("f(x, y) =", key=f"{P}custom", on_change=_reset_start)
+    text = c3.text_input(
+        "f(x, y) =", CUSTOM_DEFAULT, key="g_f", max_chars=500, on_change=_reset_start, **BOUND
+    )  # fmt: skip
 else:
     c3.markdown(f"**f(x, y) =** `{base.text}`  \n{base.note}")
 
@@ -160,45 +146,53 @@ def _typed(text: str):
 # drawn with its value, however many typos come before the next good f.
 parsed = _typed(text)
 if parsed is None:
-    good = st.session_state.get(f"{P}last_good", DEFAULTS[f"{P}custom"])
+    good = st.session_state.get(f"{P}last_good", CUSTOM_DEFAULT)
     st.caption(f"Still showing the last function that worked: `{good}`")
     parsed = parse_typed(good, ("x", "y"))
 elif name == CUSTOM:
     st.session_state[f"{P}last_good"] = text
 
-st.session_state.setdefault(f"{P}x0", float(base.start[0]))
-st.session_state.setdefault(f"{P}y0", float(base.start[1]))
 d1, d2, d3 = st.columns([1, 1, 4])
-x0 = d1.number_input("Start x", key=f"{P}x0", step=0.1, format="%.3f")
-y0 = d2.number_input("Start y", key=f"{P}y0", step=0.1, format="%.3f")
-chosen = d3.multiselect("Optimizers", METHOD_NAMES, key=f"{P}methods")
+# The default start is the surface's own: a link that names only the surface starts there,
+# and a start point (typed or clicked) is in the link only where it differs.
+x0 = d1.number_input(
+    "Start x", value=float(base.start[0]), key="g_x", step=0.1, format="%.3f", **BOUND
+)  # fmt: skip
+y0 = d2.number_input(
+    "Start y", value=float(base.start[1]), key="g_y", step=0.1, format="%.3f", **BOUND
+)  # fmt: skip
+chosen = d3.multiselect("Optimizers", METHOD_NAMES, DEFAULT_METHODS, key="g_m", **BOUND)
 # A typed f has no window or tuned steps of its own: both are fitted to it, from the
 # surface's usual start (so a click elsewhere does not move the window under the mouse).
 fit = cached.fitted_view(parsed.text, base.start, tuple(RATES)) if name == CUSTOM else None
 with st.expander("Settings", icon=":material/tune:"):
     fitted = fit is not None and st.toggle(
-        "Step sizes fitted to f (from its curvature)", key=f"{P}fit",
-        help="Off: choose the step sizes yourself.",
+        "Step sizes fitted to f (from its curvature)", True, key="g_fit",
+        on_change=_fit_switched, help="Off: choose the step sizes yourself.", **BOUND,
     )  # fmt: skip
     if fitted:
         for rate_key, rate in zip(
             RATE_KEYS, (fit.learning_rate, fit.learning_rate, fit.adaptive_rate), strict=True
         ):
             st.session_state[rate_key] = rate
+    # Fitted steps follow f, not the link: while fitted, the step sliders are not bound.
+    rates = {"bind": None if fitted else "query-params", "persist_state": "session"}
     e = st.columns(5)
-    gd_rate = e[0].select_slider("GD / BB step", RATES, key=f"{P}gd_rate", disabled=fitted)
+    gd_rate = e[0].select_slider(
+        "GD / BB step", RATES, value=1e-3, key="g_gd", disabled=fitted, **rates
+    )  # fmt: skip
     momentum_rate = e[1].select_slider(
-        "Momentum / Nesterov step", RATES, key=f"{P}m_rate", disabled=fitted
+        "Momentum / Nesterov step", RATES, value=1e-3, key="g_mr", disabled=fitted, **rates
     )  # fmt: skip
-    momentum = e[2].slider("Momentum β", 0.0, 0.99, key=f"{P}momentum")
+    momentum = e[2].slider("Momentum β", 0.0, 0.99, 0.9, key="g_mb", **BOUND)
     adam_rate = e[3].select_slider(
-        "Adam / RMSProp step", RATES, key=f"{P}adam_rate", disabled=fitted
+        "Adam / RMSProp step", RATES, value=3e-2, key="g_ar", disabled=fitted, **rates
     )  # fmt: skip
-    max_iter = e[4].slider("Iteration cap", 10, 5000, key=f"{P}max_iter")
+    max_iter = e[4].slider("Iteration cap", 10, 5000, 1000, key="g_n", **BOUND)
     exact = st.toggle(
-        "SciPy methods get JAX's exact gradient (and Hessian where used)", key=f"{P}exact"
+        "SciPy methods get JAX's exact gradient (and Hessian where used)", True, key="g_exact",
+        **BOUND,
     )  # fmt: skip
-_save(name, base.start, fitted)
 if fit is not None:
     st.caption(fit.sentence + ("" if fitted else " (Fitted steps are off: yours are used.)"))
 

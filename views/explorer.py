@@ -17,70 +17,57 @@ from core.explorer.examples import EXAMPLES
 from core.explorer.figures import derivative_figure, error_figure
 from core.explorer.not_finite import not_finite_sentences
 from core.figures.plotting import order_name
-from ui import cached, charts, explorer_symbolic, explorer_tangent, instructor, url_state
+from ui import cached, charts, explorer_symbolic, explorer_tangent, instructor, old_links
 from ui.cached import parse as parse_typed
 from ui.reading import show_reading
 from ui.symbolic_jobs import symbolic_curves, symbolic_point, when_pending
 from ui.widgets import expression_error, readable_number
 
-P = "explorer_"  # session-state prefix of this page
+P = "explorer_"  # prefix of this page's session keys that are not in the URL
 # Points per curve sent to the browser (the grid has 1,001): a curve a few hundred pixels
 # wide needs about 500; the error curves (round-off noise on a log axis) fewer. Order 10
 # with every method: about 85 kB sent instead of 1.1 MB.
 DERIVATIVE_POINTS, ERROR_POINTS = 500, 200
-METHODS = {"AD (JAX)": "ad", "Symbolic (SymPy)": "sym", "Finite differences": "fd"}
+# Each method's code (the pills' value) and its label, as the pills show it and the link
+# names it (show=AD+(JAX)); old links named them by code (show=ad,fd).
+METHODS = {"ad": "AD (JAX)", "sym": "Symbolic (SymPy)", "fd": "Finite differences"}
 STEPS = ["auto"] + [f"1e-{k}" for k in range(1, 17)]
-DEFAULTS = {
-    f"{P}expr": EXAMPLES[1].text,
-    f"{P}order": 4,
-    f"{P}methods": list(METHODS),
-    f"{P}range": (-4.0, 4.0),
-    f"{P}x0": 0.5,
-    f"{P}scheme": "central",
-    f"{P}accuracy": 2,
-    f"{P}step": "auto",
-    f"{P}panels": True,
-    **explorer_tangent.DEFAULTS,
+START_F, START_RANGE = EXAMPLES[1].text, (-4.0, 4.0)
+# Every control is bound to the URL: its key is its URL name (f, n, x0, ...), so a link is
+# the view. A parameter's slider (p_a) is drawn only while f has that parameter: it keeps
+# its value on this page meanwhile ("page"), not after a page switch, where the link does.
+BOUND = {"bind": "query-params"}
+
+
+def _old_methods(text: str) -> list[str] | None:
+    # "show=" (no method) is today's empty selection already
+    return old_links.listed(METHODS)(text) if text else None
+
+
+# Values old links wrote in another format than the bound widgets write them.
+OLD_LINKS = {
+    "show": _old_methods,
+    "range": old_links.PAIR,
+    "panels": old_links.SWITCH,
+    **explorer_tangent.OLD_LINKS,
 }
 
 
-def _read_range(text: str) -> tuple[float, float]:
-    low, high = (float(v) for v in text.split(","))
-    if not (-10 <= low < high <= 10):
-        raise ValueError(text)
-    return (low, high)
-
-
-FIELDS = [
-    url_state.Field("f", f"{P}expr", lambda text: text[:500]),
-    url_state.Field("n", f"{P}order", url_state.integer_between(1, 10)),
-    url_state.Field(
-        "show",
-        f"{P}methods",
-        lambda text: [m for m in METHODS if METHODS[m] in text.split(",")],
-        lambda value: ",".join(METHODS[m] for m in value),
-    ),
-    url_state.Field("range", f"{P}range", _read_range, url_state.write_pair),
-    url_state.Field("x0", f"{P}x0", url_state.finite, lambda v: f"{v:g}"),
-    url_state.Field("scheme", f"{P}scheme", url_state.one_of(SCHEMES)),
-    url_state.Field("acc", f"{P}accuracy", lambda text: int(url_state.one_of("2468")(text))),
-    url_state.Field("h", f"{P}step", url_state.one_of(STEPS)),
-    url_state.Field("panels", f"{P}panels", url_state.switch, url_state.write_switch),
-    *explorer_tangent.FIELDS,
-]
+def _increasing(x_range) -> bool:
+    return x_range[0] < x_range[1]
 
 
 def _load_example() -> None:
     example = next(e for e in EXAMPLES if e.label == st.session_state[f"{P}example"])
-    st.session_state[f"{P}expr"] = example.text
-    st.session_state[f"{P}order"] = example.max_order
-    st.session_state[f"{P}range"] = example.x_range
-    st.session_state[f"{P}x0"] = round(sum(example.x_range) / 2 + 0.25, 2)
+    st.session_state["f"] = example.text
+    st.session_state["n"] = example.max_order
+    st.session_state["range"] = example.x_range
+    st.session_state["x0"] = round(sum(example.x_range) / 2 + 0.25, 2)
     for name, value in example.params:
-        st.session_state[f"{P}param_{name}"] = value
+        st.session_state[f"p_{name}"] = value
 
 
-url_state.restore("explorer", FIELDS, DEFAULTS)
+old_links.upgrade(OLD_LINKS)
 
 st.title("Derivative Explorer")
 st.caption(
@@ -91,14 +78,15 @@ st.caption(
 
 left, right = st.columns([3, 1])
 text = left.text_input(
-    "f(x) =", key=f"{P}expr", help="e.g. x^3 + cos(x), 2x·e^(−x²), |x|, (a·x + b)^m, sin²(x)"
-)
+    "f(x) =", START_F, key="f", **BOUND,
+    help="e.g. x^3 + cos(x), 2x·e^(−x²), |x|, (a·x + b)^m, sin²(x)",
+)  # fmt: skip
 right.selectbox(
     "Examples",
     [e.label for e in EXAMPLES],
     index=None,
     placeholder="Pick an example…",
-    key=f"{P}example",
+    key=f"{P}example",  # not bound: a pick sets f, n, range, x0 and the parameters
     on_change=_load_example,
 )
 
@@ -112,22 +100,30 @@ try:
     show_reading(parsed, left)
 except ExpressionError as error:
     expression_error(text, error)
-    parsed = parse_typed(st.session_state.get(f"{P}last_good", DEFAULTS[f"{P}expr"]))
+    parsed = parse_typed(st.session_state.get(f"{P}last_good", START_F))
     st.caption(f"Still showing the last expression that worked: ${parsed.latex}$")
 
 c1, c2, c3 = st.columns([1, 2, 1])
-max_order = c1.slider("Highest order", 1, 10, key=f"{P}order")
-x_range = c2.slider("x-range", -10.0, 10.0, key=f"{P}range", step=0.1)
-x0 = c3.number_input("Point x₀", key=f"{P}x0", step=0.1, format="%.3f")
+max_order = c1.slider("Highest order", 1, 10, 4, key="n", **BOUND)
+if not _increasing(st.session_state.get("range", START_RANGE)):
+    st.session_state["range"] = START_RANGE  # as the last run found it: see below
+x_range = c2.slider("x-range", -10.0, 10.0, START_RANGE, step=0.1, key="range", **BOUND)
+if not _increasing(x_range):
+    # Streamlit takes a link's range=5&range=1 (or both ends at one point) as it is: run
+    # again, with the page's range, which the next run sets before the slider is drawn.
+    st.rerun()
+x0 = c3.number_input("Point x₀", value=0.5, step=0.1, format="%.3f", key="x0", **BOUND)
 
 with st.expander("Finite-difference settings", icon=":material/tune:"):
     f1, f2, f3 = st.columns(3)
     scheme = f1.selectbox(
-        "Scheme", SCHEMES, key=f"{P}scheme", help="complex: first derivative only; "
-        "higher orders then use central differences"
+        "Scheme", SCHEMES, SCHEMES.index("central"), key="scheme", **BOUND,
+        help="complex: first derivative only; higher orders then use central differences",
     )  # fmt: skip
-    accuracy = f2.selectbox("Accuracy order p (error ∝ hᵖ)", [2, 4, 6, 8], key=f"{P}accuracy")
-    step_text = f3.select_slider("Step h", STEPS, key=f"{P}step", help="auto: near-optimal h")
+    accuracy = f2.selectbox("Accuracy order p (error ∝ hᵖ)", [2, 4, 6, 8], key="acc", **BOUND)
+    step_text = f3.select_slider(
+        "Step h", STEPS, "auto", key="h", **BOUND, help="auto: near-optimal h"
+    )
 step = None if step_text == "auto" else float(step_text)
 
 params = {}
@@ -135,26 +131,22 @@ if parsed.parameters:
     st.markdown("**Parameters**")
     columns = st.columns(min(len(parsed.parameters), 4))
     for index, name in enumerate(parsed.parameters):
-        key = f"{P}param_{name}"
-        if key not in st.session_state:
-            from_url = st.query_params.get(f"p_{name}")
-            try:
-                st.session_state[key] = max(-10.0, min(10.0, float(from_url)))
-            except (TypeError, ValueError):
-                st.session_state[key] = 1.0
-        params[name] = columns[index % 4].slider(name, -10.0, 10.0, key=key, step=0.1)
+        params[name] = columns[index % 4].slider(
+            name, -10.0, 10.0, 1.0, step=0.1, key=f"p_{name}", **BOUND, persist_state="page"
+        )
 
 plots, details = st.columns([3, 2])
 with plots:
-    methods = st.pills("Methods", list(METHODS), selection_mode="multi", key=f"{P}methods")
+    methods = st.pills(
+        "Methods", list(METHODS), selection_mode="multi", default=list(METHODS),
+        format_func=METHODS.get, key="show", **BOUND,
+    )  # fmt: skip
     panels = st.toggle(
-        "One panel per order", key=f"{P}panels",
+        "One panel per order", True, key="panels", **BOUND,
         help="Each derivative on its own y-scale, sharing x; off: all on one axis",
     )  # fmt: skip
 
-url_state.save(FIELDS, {f"p_{name}": f"{value:g}" for name, value in params.items()})
-
-show_ad, show_sym, show_fd = (METHODS[m] in {METHODS[k] for k in methods} for m in METHODS)
+show_ad, show_sym, show_fd = (code in methods for code in METHODS)
 param_items = tuple(sorted(params.items()))
 x_range = (float(x_range[0]), float(x_range[1]))
 numeric = cached.numeric(

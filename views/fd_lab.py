@@ -9,42 +9,25 @@ from core.fd_lab.error_curves import FORMULAS, PRECISIONS, at_rounding
 from core.fd_lab.figures import error_figure, shaded_formula, stencil_figure
 from core.fd_lab.stencil_view import parse_offsets, stencil_latex
 from core.figures.plotting import SUPERSCRIPT_DIGITS, order_name
-from ui import charts, instructor, url_state
+from ui import charts, instructor, old_links
 from ui import fd_lab_cached as cached
 from ui.cached import parse as parse_typed
 from ui.reading import show_reading
 from ui.widgets import expression_error, number_or_dash
 
-P = "fdlab_"
 LABELS = {formula.key: formula.label for formula in FORMULAS}
 STEP_OPTIONS = [f"1e-{k}" for k in range(0, 9)]
 VIEW_SCHEMES = ["forward", "backward", "central"]
-DEFAULTS = {
-    f"{P}expr": "sin(x)",
-    f"{P}x0": 0.7,
-    f"{P}order": 1,
-    f"{P}precision": "float64",
-    f"{P}formulas": list(LABELS),
-    f"{P}offsets": "-2, -1, 0, 1, 2",
-    f"{P}stencil_order": 1,
-    f"{P}h": "1e-1",
-    f"{P}view_scheme": "central",
-    f"{P}shade": "central",
-}
+# Every control is bound to the URL under its key (`bind="query-params"`): the keys are
+# the names the lab's links have always used (lab_f, lab_x0, ...); the formulas, the
+# stencil table's order and its offsets, in no link before, got new ones (lab_fm, lab_sn,
+# lab_off). Each value survives a switch to another page and back ("session"): a student
+# who checks something on the Explorer comes back to the function they were studying.
+BOUND = {"bind": "query-params", "persist_state": "session"}
 
-
-FIELDS = [
-    url_state.Field("lab_f", f"{P}expr", lambda text: text[:500]),
-    url_state.Field("lab_x0", f"{P}x0", url_state.finite, lambda v: f"{v:g}"),
-    url_state.Field("lab_n", f"{P}order", lambda text: int(url_state.one_of("1234")(text))),
-    url_state.Field("lab_prec", f"{P}precision", url_state.one_of(list(PRECISIONS))),
-    url_state.Field("lab_h", f"{P}h", url_state.one_of(STEP_OPTIONS)),
-    url_state.Field("lab_scheme", f"{P}view_scheme", url_state.one_of(VIEW_SCHEMES)),
-    url_state.Field("lab_shade", f"{P}shade", url_state.one_of(list(LABELS))),
-]
-
-
-url_state.restore("fdlab", FIELDS, DEFAULTS)
+# Old links named the shaded formula by its code ("central"); the box shows, and now
+# writes, its label ("central (p=2)"). Every other value was written as it is read now.
+old_links.upgrade({"lab_shade": old_links.codes(LABELS)})
 
 st.title("Finite-differences lab")
 st.caption(
@@ -54,17 +37,17 @@ st.caption(
 )
 
 c1, c2, c3, c4 = st.columns([3, 1, 1, 2])
-text = c1.text_input("f(x) =", key=f"{P}expr")
-x0 = c2.number_input("Point x₀", key=f"{P}x0", step=0.1, format="%.3f")
-order = c3.selectbox("Derivative order", [1, 2, 3, 4], key=f"{P}order")
+text = c1.text_input("f(x) =", "sin(x)", max_chars=500, key="lab_f", **BOUND)
+x0 = c2.number_input("Point x₀", value=0.7, step=0.1, format="%.3f", key="lab_x0", **BOUND)
+order = c3.selectbox("Derivative order", [1, 2, 3, 4], key="lab_n", **BOUND)
 precision = c4.radio(
-    "Precision", list(PRECISIONS), key=f"{P}precision", horizontal=True,
+    "Precision", list(PRECISIONS), key="lab_prec", horizontal=True, **BOUND,
     help="The formulas compute in this precision; the exact value is float64 AD.",
 )  # fmt: skip
 chosen = st.multiselect(
-    "Formulas", list(LABELS), key=f"{P}formulas", format_func=LABELS.get
+    "Formulas", list(LABELS), default=list(LABELS), key="lab_fm", format_func=LABELS.get,
+    **BOUND,
 )  # fmt: skip
-url_state.save(FIELDS)
 
 try:
     parsed = parse_typed(text)
@@ -85,17 +68,18 @@ if order != 1 and "complex" in chosen:
 if precision == "float16" and "complex" in chosen:
     st.caption("NumPy has no half-precision complex type: the complex step is left out.")
 drawn = [curve.key for curve in sweep.curves if curve.model_h]
-if drawn and st.session_state.get(f"{P}shade") not in drawn:
-    # The shaded formula was taken off the chart: shade another one that is drawn.
-    st.session_state[f"{P}shade"] = shaded_formula(sweep, "central")
 shade = None
 if drawn:
+    # Its default is the central difference, or the first formula drawn without it; a
+    # shaded formula taken off the chart is not an option any more, and Streamlit puts the
+    # box back to that default (a link naming it is read the same way).
     shade = st.selectbox(
-        "Shade the regions of", drawn, key=f"{P}shade", format_func=LABELS.get,
+        "Shade the regions of", drawn, index=drawn.index(shaded_formula(sweep, "central")),
+        key="lab_shade", format_func=LABELS.get, **BOUND,
         help="Left of this formula's model optimum round-off dominates its error, right of it "
         "truncation: each formula has its own boundary.",
     )  # fmt: skip
-charts.show(error_figure(sweep, shade or "central"), key=f"{P}chart_errors")
+charts.show(error_figure(sweep, shade or "central"), key="lab_chart_errors")
 
 st.markdown(
     f"Exact value (float64 AD): **{sweep.exact:.15g}**. Machine epsilon in {precision}: "
@@ -140,21 +124,26 @@ st.caption(
 
 st.subheader("The stencil on the curve")
 v1, v2 = st.columns([2, 1])
-h_text = v1.select_slider("Step h", STEP_OPTIONS, key=f"{P}h")
-scheme = v2.radio("Scheme", VIEW_SCHEMES, key=f"{P}view_scheme", horizontal=True)
+h_text = v1.select_slider("Step h", STEP_OPTIONS, value="1e-1", key="lab_h", **BOUND)
+scheme = v2.radio(
+    "Scheme", VIEW_SCHEMES, index=VIEW_SCHEMES.index("central"), key="lab_scheme",
+    horizontal=True, **BOUND,
+)  # fmt: skip
 accuracy = 1 if scheme != "central" else 2
 stencil, view = cached.view(parsed.text, float(x0), order, scheme, accuracy, float(h_text))
 m1, m2, m3 = st.columns(3)
 m1.metric("Estimate", f"{view.estimate:.10g}")
 m2.metric("Exact", f"{view.exact:.10g}")
 m3.metric("Error", f"{abs(view.estimate - view.exact):.2e}")
-charts.show(stencil_figure(view, order), key=f"{P}chart_stencil")
+charts.show(stencil_figure(view, order), key="lab_chart_stencil")
 st.latex(stencil_latex(stencil))
 
 st.subheader("Stencil table")
 s1, s2 = st.columns([1, 3])
-stencil_order = s1.selectbox("Derivative order", list(range(1, 7)), key=f"{P}stencil_order")
-offsets_text = s2.text_input("Offsets (multiples of h)", key=f"{P}offsets")
+stencil_order = s1.selectbox("Derivative order", list(range(1, 7)), key="lab_sn", **BOUND)
+offsets_text = s2.text_input(
+    "Offsets (multiples of h)", "-2, -1, 0, 1, 2", max_chars=200, key="lab_off", **BOUND
+)
 try:
     offsets = parse_offsets(offsets_text)
     table = cached.stencil(stencil_order, tuple(offsets))

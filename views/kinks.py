@@ -16,54 +16,36 @@ from core.programs.figures import program_figure
 from core.programs.gallery import GALLERY
 from core.programs.parser import parse_program
 from core.programs.rules import MAX_SOURCE_CHARS, ProgramError
-from ui import charts, instructor, kinks_cached, url_state
+from ui import charts, instructor, kinks_cached, old_links
 from ui.cached import parse as parse_typed
 from ui.reading import show_reading
 from ui.widgets import expression_error
 
-P = "kinks_"
-DEFAULTS = {
-    f"{P}expr": KINK_EXAMPLES[0].text,
-    f"{P}x0": KINK_EXAMPLES[0].x0,
-    f"{P}interp_expr": "cos(2x)",
-    f"{P}program": GALLERY[0].source,
-    f"{P}program_range": GALLERY[0].x_range,
-    f"{P}knots": 20,
-    f"{P}interp_range": (0.0, 3.0),
-}
-# The view in the link: every tab's inputs (the open tab itself has no state to keep).
-FIELDS = [
-    url_state.Field("k_f", f"{P}expr", lambda text: text[:500]),
-    url_state.Field("k_x0", f"{P}x0", url_state.finite, lambda value: f"{value:g}"),
-    url_state.Field("k_interp", f"{P}interp_expr", lambda text: text[:500]),
-    url_state.Field("k_knots", f"{P}knots", url_state.integer_between(2, 60)),
-    url_state.Field(
-        "k_irange",
-        f"{P}interp_range",
-        url_state.pair_between(-10.0, 10.0, 0.5),
-        url_state.write_pair,
-    ),
-    url_state.Field("k_prog", f"{P}program", lambda text: text[:MAX_SOURCE_CHARS]),
-    url_state.Field(
-        "k_prange",
-        f"{P}program_range",
-        url_state.pair_between(-10.0, 10.0, 0.5),
-        url_state.write_pair,
-    ),
-]
-url_state.restore("kinks", FIELDS, DEFAULTS)
+# Every tab's inputs are bound to the link under their URL names (the key is the name;
+# the open tab itself is not: a tab switch costs the server nothing, and all tabs are
+# drawn, so every input is in the link whichever tab is open). A value equal to its
+# default is left out of the link.
+# persist_state="session": a typed function or program is a person's work, so it is
+# still there after a visit to another page and back (and the link names it again).
+BOUND = {"bind": "query-params", "persist_state": "session"}
+MAX_TEXT = 500  # a bound text input accepts any text from a link: keep the bound
+X_RANGE = {"min_value": -10.0, "max_value": 10.0, "step": 0.5}  # both range sliders
+P = "kinks_"  # the keys of what is not in the link: example pickers, charts
+
+# Links written before the binding: a range as "a,b" (today the name repeats).
+old_links.upgrade({"k_irange": old_links.PAIR, "k_prange": old_links.PAIR})
 
 
 def _load_example() -> None:
     example = next(e for e in KINK_EXAMPLES if e.label == st.session_state[f"{P}example"])
-    st.session_state[f"{P}expr"] = example.text
-    st.session_state[f"{P}x0"] = example.x0
+    st.session_state["k_f"] = example.text
+    st.session_state["k_x0"] = example.x0
 
 
 def _load_program() -> None:
     example = next(g for g in GALLERY if g.title == st.session_state[f"{P}program_example"])
-    st.session_state[f"{P}program"] = example.source
-    st.session_state[f"{P}program_range"] = example.x_range
+    st.session_state["k_prog"] = example.source
+    st.session_state["k_prange"] = example.x_range
 
 
 def _number(value: float) -> str:
@@ -93,11 +75,13 @@ with kinks_tab:
         key=f"{P}example", on_change=_load_example,
     )  # fmt: skip
     text = c2.text_input(
-        "f(x) =", key=f"{P}expr",
+        "f(x) =", KINK_EXAMPLES[0].text, key="k_f", max_chars=MAX_TEXT, **BOUND,
         help="Non-smooth pieces: |x|, max(a, b), min(a, b), floor, ceil, sign, "
         "where(condition, a, b)",
     )  # fmt: skip
-    x0 = c3.number_input("Point x₀", key=f"{P}x0", step=0.1, format="%.3f")
+    x0 = c3.number_input(
+        "Point x₀", value=KINK_EXAMPLES[0].x0, key="k_x0", step=0.1, format="%.3f", **BOUND
+    )  # fmt: skip
     try:
         parsed = parse_typed(text)
         show_reading(parsed, c2)
@@ -146,9 +130,12 @@ with interpolation_tab:
         "piecewise constant, jumping at every knot. A cubic spline's derivative is smooth."
     )
     i1, i2, i3 = st.columns([2, 2, 2])
-    interp_text = i1.text_input("f(x) =", key=f"{P}interp_expr")
-    knots = i2.slider("Knots", 2, 60, key=f"{P}knots")
-    interp_range = i3.slider("x-range", -10.0, 10.0, key=f"{P}interp_range", step=0.5)
+    interp_text = i1.text_input("f(x) =", "cos(2x)", key="k_interp", max_chars=MAX_TEXT, **BOUND)
+    knots = i2.slider("Knots", 2, 60, 20, key="k_knots", **BOUND)
+    # sorted: a link may name the ends in either order
+    interp_range = sorted(
+        i3.slider("x-range", value=(0.0, 3.0), key="k_irange", **X_RANGE, **BOUND)
+    )
     try:
         interp_parsed = parse_typed(interp_text)
         view = kinks_cached.interpolation(
@@ -218,8 +205,13 @@ with programs_tab:
         "Gallery", [g.title for g in GALLERY], index=None, placeholder="Pick a program…",
         key=f"{P}program_example", on_change=_load_program,
     )  # fmt: skip
-    program_range = p2.slider("x-range", -10.0, 10.0, key=f"{P}program_range", step=0.5)
-    source = st.text_area("def f(x):", key=f"{P}program", height=200)
+    program_range = sorted(
+        p2.slider("x-range", value=GALLERY[0].x_range, key="k_prange", **X_RANGE, **BOUND)
+    )
+    source = st.text_area(
+        "def f(x):", GALLERY[0].source, key="k_prog", height=200, max_chars=MAX_SOURCE_CHARS,
+        **BOUND,
+    )  # fmt: skip
     gallery = next((g for g in GALLERY if g.source == source), None)
     try:
         program = parse_program(source)
@@ -269,5 +261,3 @@ with programs_tab:
             ],
             hide_index=True,
         )  # fmt: skip
-
-url_state.save(FIELDS)

@@ -14,10 +14,9 @@ st.caption(
     "differentiation (JAX), symbolically (SymPy) and by finite differences where they "
     "apply, with the code behind them."
 )
-# URL code -> (title, section module); only the chosen section computes on a rerun.
+# The code old links named a section by -> (title, section module); only the chosen
+# section computes on a rerun. Its URL name v_s is the picker's key.
 render_chosen(
-    "several_variables",
-    "sv_",
     "v_s",
     {
         "gradient": ("Gradient", gradient),

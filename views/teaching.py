@@ -15,8 +15,6 @@ st.caption(
     "computational graph."
 )
 render_chosen(
-    "teaching",
-    "tt_",
     "t_s",
     {
         "steps": ("Rules, step by step", steps),

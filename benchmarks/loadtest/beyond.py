@@ -1,5 +1,5 @@
 """The Beyond grad page (views/beyond_grad.py) in scenario "several": one person, section
-after section (URL path `/beyond_grad`: segmented control `bg_section`, `?b_s=<code>`).
+after section (URL path `/beyond_grad`: segmented control `b_s`, `?b_s=<title>`).
 
 (a) The same rerun, (b) one widget moved (a number input by ±0.1-1, a slider to another
 value of its grid). "Why AD is not symbolic" gets its SymPy sizes through the job queue,
@@ -14,22 +14,22 @@ from benchmarks.loadtest.sectioned import Knob, PageSection, SectionedPage
 from benchmarks.loadtest.servers import Cluster
 
 BEYOND_SECTIONS = (
-    PageSection("custom", "Custom JVP rules", "Custom JVP", Knob("bg_c_y", "y", -5.0, 5.0)),
+    PageSection("custom", "Custom JVP rules", "Custom JVP", Knob("b_cy", "y", -5.0, 5.0)),
     PageSection("stop", "stop_gradient", "stop_gradient",
-                Knob("bg_s_r", "reward r slider", -2.0, 2.0, 0.1)),
+                Knob("b_sr", "reward r slider", -2.0, 2.0, 0.1)),
     # y₃ stays 0.7, the largest: no tie in the argmax (which the page shows as an error).
     PageSection("ste", "Straight-through estimator", "Straight-through",
-                Knob("bg_t_y0", "y₁ slider", 0.0, 0.6, 0.05)),
+                Knob("b_ty0", "y₁ slider", 0.0, 0.6, 0.05)),
     # At a = 3 the root of a x³ - x - 2 is the bracket's end: its finite difference is nan.
     PageSection("implicit", "Implicit differentiation", "Implicit",
-                Knob("bg_i_a", "a", 1.5, 2.95)),
-    PageSection("aux", "has_aux", "has_aux", Knob("bg_a_x", "x", -5.0, 5.0)),
+                Knob("b_ia", "a", 1.5, 2.95)),
+    PageSection("aux", "has_aux", "has_aux", Knob("b_ax", "x", -5.0, 5.0)),
     PageSection("per_example", "Per-example gradients", "Per-example",
-                Knob("bg_p_x0", "x₀₁", -5.0, 5.0)),
+                Knob("b_px0", "x₀₁", -5.0, 5.0)),
     PageSection("swell", "Why AD is not symbolic", "Why AD is not symbolic",
-                Knob("bg_w_order", "order slider", 1, 8, 1), True),
+                Knob("b_wn", "order slider", 1, 8, 1), True),
 )  # fmt: skip
-BEYOND = SectionedPage("beyond_grad", "bg_section", "Beyond grad", BEYOND_SECTIONS)
+BEYOND = SectionedPage("beyond_grad", "b_s", "Beyond grad", BEYOND_SECTIONS)
 
 
 async def visit_beyond_grad(url: str, timeout_s: float):

@@ -1,4 +1,4 @@
-"""The seven scenarios, and the three that one person or one link makes.
+"""The eight scenarios, and the three that one person or one link makes.
 
 1. single: one person; the same rerun, moves on a seen expression, new expressions.
 2. classroom: 30 people for 3 minutes (`crowds`).
@@ -9,6 +9,7 @@
    and one person through the Beyond grad page's sections (`several`).
 7. teaching: the Step by step page and the Explorer's tangent and Taylor sections, one
    person each, then a class of 30 on Step by step (`teaching`).
+8. live-class: a teacher leads 60 students who follow, are asked and answer (`live_class`).
 
 Every scenario returns a `Result`: its rows for the table and the raw numbers for the
 JSON file. Random choices come from `random.Random` seeded by the scenario's name and
@@ -32,6 +33,7 @@ from benchmarks.loadtest.kit import (
     memory_check,
     rng_for,
 )
+from benchmarks.loadtest.live_class import live_class
 from benchmarks.loadtest.metrics import Check, ServerSample, kb, mib, summary
 from benchmarks.loadtest.servers import Cluster
 from benchmarks.loadtest.session import Interaction, Session
@@ -223,4 +225,5 @@ SCENARIOS = {
     "soak": soak,
     "several": several,
     "teaching": teaching,
+    "live-class": live_class,
 }

@@ -2,9 +2,9 @@
 in a small class, and the Beyond grad page (views/beyond_grad.py), alone.
 
 The page (URL path `/several_variables`) shows one of six sections, chosen by a
-segmented control (session key `sv_section`; `?v_s=<code>` opens one). Widgets by their
-session-state keys: each section's typed function (`sv_g_f`, `sv_j_f`, ...) and its
-point's number inputs (`sv_g_x`, `sv_g_y`, ...). SymPy's partial derivatives arrive
+segmented control (key `v_s`; `?v_s=<title>` opens one). Widgets by their
+session-state keys: each section's typed function (`v_gf`, `v_jf`, ...) and its
+point's number inputs (`v_gx`, `v_gy`, ...). SymPy's partial derivatives arrive
 later through the same polling fragment as the Explorer's ("Symbolic: queued…"); the
 Gradient and Jacobians sections show them as LaTeX, the Hessian and Three variables
 sections in tables only (`Session.symbolic_needs_latex`).
@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
@@ -51,7 +52,7 @@ from core.language.expression import parse_expression
 from core.language.vector import parse_vector
 
 PAGE = "several_variables"
-SECTION_KEY = "sv_section"
+SECTION_KEY = "v_s"
 ALONE, CLASS = "several: one person", "several: classroom"
 MIX = (("move", 0.60), ("switch", 0.20), ("type", 0.20))
 ONE_PERSON_FUNCTIONS = 20  # per kind; the class types the ones after these
@@ -73,18 +74,18 @@ class Section(NamedTuple):
 
 
 SECTIONS = (
-    Section("gradient", "Gradient", "Gradient", "sv_g_f", ("sv_g_x", "sv_g_y"), (-3.5, 3.5),
+    Section("gradient", "Gradient", "Gradient", "v_gf", ("v_gx", "v_gy"), (-3.5, 3.5),
             "xy", True, True, True),
-    Section("jacobian", "Jacobians: forward and reverse", "Jacobians", "sv_j_f",
-            ("sv_j_x", "sv_j_y"), (-3.5, 3.5), "xy-vector", True, True, True),
-    Section("jvp", "JVP and VJP", "JVP and VJP", "sv_p_f", ("sv_p_x", "sv_p_y"), (-3.5, 3.5),
+    Section("jacobian", "Jacobians: forward and reverse", "Jacobians", "v_jf",
+            ("v_jx", "v_jy"), (-3.5, 3.5), "xy-vector", True, True, True),
+    Section("jvp", "JVP and VJP", "JVP and VJP", "v_pf", ("v_px", "v_py"), (-3.5, 3.5),
             "xy-vector", False, False, False),
-    Section("hessian", "Hessian and stationary points", "Hessian", "sv_h_f",
-            ("sv_h_x", "sv_h_y"), (-3.5, 3.5), "xy", True, False, True),
-    Section("change", "Change of variables", "Change of variables", "sv_c_f",
-            ("sv_c_pu", "sv_c_pv"), (0.05, 1.0), "uv-map", False, False, False),
-    Section("three", "Three variables", "Three variables", "sv_t_f",
-            ("sv_t_x", "sv_t_y", "sv_t_z"), (-3.5, 3.5), "xyz", True, False, False),
+    Section("hessian", "Hessian and stationary points", "Hessian", "v_hf",
+            ("v_hx", "v_hy"), (-3.5, 3.5), "xy", True, False, True),
+    Section("change", "Change of variables", "Change of variables", "v_cf",
+            ("v_cpu", "v_cpv"), (0.05, 1.0), "uv-map", False, False, False),
+    Section("three", "Three variables", "Three variables", "v_tf",
+            ("v_tx", "v_ty", "v_tz"), (-3.5, 3.5), "xyz", True, False, False),
 )  # fmt: skip
 
 # Smooth functions, defined on the whole plane (space), with seeded numbers in them.
@@ -173,7 +174,9 @@ class SeveralUser:
     async def open(self, link: bool = False) -> Interaction:
         """Open the page on `self.section`: by its link (`?v_s=`), or plainly (the default)."""
         self.session.symbolic_needs_latex = self.section.symbolic_in_latex
-        return await self.session.open(f"v_s={self.section.code}" if link else "")
+        return await self.session.open(
+            urllib.parse.urlencode({"v_s": self.section.title}) if link else ""
+        )
 
     async def act(self) -> Interaction:
         """One action of the class mix: 60% moves, 20% section switches, 20% typing."""

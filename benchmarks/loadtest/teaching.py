@@ -2,11 +2,11 @@
 tangent, secant and Taylor sections (ui/explorer_tangent.py), alone and in a class.
 
 1. One person through each section of Step by step (`/teaching`: segmented control
-   `tt_section`, `?t_s=<code>`): (a) the same rerun, (b) one widget moved: a new f for
+   `t_s`, `?t_s=<title>`): (a) the same rerun, (b) one widget moved: a new f for
    the steps (their SymPy work comes through the job queue: each waits for it), a new
    answer to check (the numbers' verdict at once, SymPy's proof later), and the graph's
    Step button pressed.
-2. One person on the Explorer opened with both sections (`/?tan=1&taylor=1`): the
+2. One person on the Explorer opened with both sections (`/?tan=true&taylor=true`): the
    Taylor degree moved, and Shrink h pressed. The driver sends full reruns, as it does
    everywhere: a browser reruns only the section's fragment, so these are upper bounds.
 3. A class of 30 on Step by step, each opening a random section's link and acting every
@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import urllib.parse
 
 from benchmarks.loadtest import sectioned
 from benchmarks.loadtest.kit import (
@@ -50,15 +51,15 @@ ANSWERS = (
 )  # fmt: skip
 TEACHING = SectionedPage(
     "teaching",
-    "tt_section",
+    "t_s",
     "Step by step",
     (
         PageSection("steps", "Rules, step by step", "Steps",
-                    Knob("tt_s_f", "f", texts=STEP_FUNCTIONS), True),
+                    Knob("t_rf", "f", texts=STEP_FUNCTIONS), True),
         PageSection("check", "Check your answer", "Check",
-                    Knob("tt_c_a", "answer", texts=ANSWERS), True),
+                    Knob("t_ca", "answer", texts=ANSWERS), True),
         PageSection("graph", "Computational graph", "Graph",
-                    Knob("tt_g_next", "Step button", button=True)),
+                    Knob("t_g_next", "Step button", button=True)),
     ),
 )  # fmt: skip
 TANGENTS = SectionedPage(
@@ -67,10 +68,10 @@ TANGENTS = SectionedPage(
     "Explorer",
     (
         PageSection("taylor", "", "Taylor degree",
-                    Knob("explorer_taylor_degree", "degree slider", 1, 10, 1)),
+                    Knob("deg", "degree slider", 1, 10, 1)),
         PageSection("secant", "", "Shrink h", Knob("explorer_shrink_h", "Shrink h", button=True)),
     ),
-    query="tan=1&taylor=1",
+    query="tan=true&taylor=true",
 )  # fmt: skip
 MOVE_SHARE = 0.7
 VERDICT = "error box: Not quite"  # a wrong answer's verdict: what the page is for, not a fault
@@ -91,7 +92,7 @@ class TeachingUser:
         self.section = rng.choice(TEACHING.sections)
 
     async def open(self) -> Interaction:
-        return await self.session.open(f"t_s={self.section.code}")
+        return await self.session.open(urllib.parse.urlencode({"t_s": self.section.title}))
 
     async def act(self) -> Interaction:
         if self.rng.random() < MOVE_SHARE:

@@ -1,9 +1,9 @@
 """What a simulated person does on the Explorer (views/explorer.py), widget by widget.
 
-The widgets are found by their session-state keys: `explorer_expr` (text input
-"f(x) ="), `explorer_order` (slider 1-10), `explorer_range` (range slider, step 0.1),
-`explorer_x0` (number input "Point x₀"), `explorer_example` (selectbox "Examples"),
-and `explorer_param_<name>` for the parameters of expressions such as `(a*x + b)^m`.
+The widgets are found by their keys (a bound control's key is its URL name): `f` (text
+input "f(x) ="), `n` (slider 1-10), `range` (range slider, step 0.1), `x0` (number input
+"Point x₀"), `explorer_example` (selectbox "Examples", not bound), and `p_<name>` for the
+parameters of expressions such as `(a*x + b)^m`.
 Values are set as the browser would send them: a slider's value is a list of floats.
 """
 
@@ -16,18 +16,19 @@ from urllib.parse import urlencode
 from benchmarks.loadtest.session import Interaction, Session
 from core.explorer.examples import EXAMPLES
 
-EXPR, ORDER, RANGE, X0, EXAMPLE = (
-    f"explorer_{name}" for name in ("expr", "order", "range", "x0", "example")
-)
-PARAM = "explorer_param_"
+EXPR, ORDER, RANGE, X0, EXAMPLE = "f", "n", "range", "x0", "explorer_example"
+PARAM = "p_"
 MIX = (("move", 0.60), ("example", 0.25), ("type", 0.15))  # the classroom mix
 
 
 def shared_link(expression: str, order: int = 4, x_range=(-3.0, 3.0), x0: float = 0.5) -> str:
-    """The query string of a teacher's link to an Explorer view (views/explorer.py FIELDS)."""
+    """The query string of a teacher's link to an Explorer view, as the browser writes it
+    (a range repeats its name)."""
     return urlencode(
-        {"f": expression, "n": order, "range": f"{x_range[0]:g},{x_range[1]:g}", "x0": f"{x0:g}"}
-    )
+        {"f": expression, "n": order, "range": [f"{x_range[0]:g}", f"{x_range[1]:g}"],
+         "x0": f"{x0:g}"},
+        doseq=True,
+    )  # fmt: skip
 
 
 def _tenth(value: float) -> float:

@@ -408,7 +408,7 @@ def test_driver_on_the_several_variables_page():
     opened, switched, moved = session.interactions
     assert all(not i.errors for i in session.interactions), session.interactions
     assert opened.charts >= 1, "no contour plot on the Gradient section"
-    assert session.page.value("sv_section") == [hessian.title]
+    assert session.page.value("v_s") == [hessian.title]
     assert switched.charts >= 1, "no contour plot on the Hessian section"
     assert sum(a != b for a, b in zip(before, after, strict=True)) == 1, (before, after)
     assert moved.painted_s > 0

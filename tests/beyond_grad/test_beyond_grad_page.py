@@ -28,7 +28,7 @@ def page() -> AppTest:
 
 
 def _section(at: AppTest, title: str) -> AppTest:
-    return choose_section(at, "bg_section", title)
+    return choose_section(at, "b_s", title)
 
 
 def _vector(text: str) -> list[float]:
@@ -47,7 +47,7 @@ def test_the_lectures_custom_jvp_in_float32_and_float64(page):
 
 
 def test_softplus_breaks_earlier_in_float32(page):
-    page.radio(key="bg_c_dtype").set_value("float32").run()
+    page.radio(key="b_ct").set_value("float32").run()
     captions = " ".join(c.value for c in page.caption)
     assert "nan from x ≈ 88" in captions
 
@@ -59,7 +59,7 @@ def test_the_lectures_td_update_and_the_full_gradient(page):
     full = [_number(v) for v in table["without (full gradient)"]]
     np.testing.assert_allclose(semi, [-1.2, -2.4, 1.2], rtol=1e-12)
     assert not np.allclose(full, semi)
-    page.slider(key="bg_s_r").set_value(0.0).run()  # δ = 0.1 - (-0.1) = 0.2
+    page.slider(key="b_sr").set_value(0.0).run()  # δ = 0.1 - (-0.1) = 0.2
     semi = [_number(v) for v in _table(page)["with stop_gradient (TD update)"]]
     np.testing.assert_allclose(semi, [-0.2, -0.4, 0.2], rtol=1e-12)
 
@@ -74,7 +74,7 @@ def test_the_straight_through_estimator(page):
 
 def test_a_tie_in_the_quantiser_is_one_sentence(page):
     _section(page, "Straight-through estimator")
-    page.slider(key="bg_t_y1").set_value(0.7).run()
+    page.slider(key="b_ty1").set_value(0.7).run()
     (error,) = _errors(page)
     assert "tie" in error.lower()
 
@@ -96,8 +96,8 @@ def test_the_implicit_derivative_of_the_lectures_root(page):
 
 def test_a_bracket_without_a_sign_change(page):
     _section(page, "Implicit differentiation")
-    page.number_input(key="bg_i_low").set_value(1.5).run()
-    page.number_input(key="bg_i_high").set_value(1.9).run()
+    page.number_input(key="b_ilow").set_value(1.5).run()
+    page.number_input(key="b_ihigh").set_value(1.9).run()
     errors = _errors(page)
     assert len(errors) == 1
     assert "sign" in errors[0]
@@ -117,7 +117,7 @@ def test_the_inverse_formula_equals_jacfwd(page):
 
 def test_a_singular_matrix_is_one_sentence(page):
     _section(page, "Implicit differentiation")
-    page.number_input(key="bg_i_A3").set_value(0.5).run()  # [[2, 1], [1, 0.5]]
+    page.number_input(key="b_iA3").set_value(0.5).run()  # [[2, 1], [1, 0.5]]
     (error,) = _errors(page)
     assert "singular" in error.lower()
 
@@ -159,4 +159,4 @@ def test_a_link_reopens_the_section_and_its_state():
 
 def test_bad_values_in_a_link_fall_back_to_the_defaults():
     at = open_link(VIEW, {"b_s": "nope", "b_st0": "7", "b_sr": "nan"})
-    assert at.button_group(key="bg_section").value == "Custom JVP rules"
+    assert at.button_group(key="b_s").value == "Custom JVP rules"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -85,6 +86,13 @@ def test_typing_a_function_updates_latex_and_chart(page: Page, app_url, artifact
         timeout=LOAD_TIMEOUT,
     )
     _settle(page)
+    # what was typed stays in the box (no run sends the link's old f back over it), and
+    # is the link's f
+    expect(page.get_by_test_id("stTextInput").locator("input")).to_have_value("x^3 + cos(x)")
+    page.wait_for_url(
+        lambda url: parse_qs(urlsplit(url).query).get("f") == ["x^3 + cos(x)"],
+        timeout=LOAD_TIMEOUT,
+    )
     assert any("3 x^{2} - \\sin" in source for source in _latex_sources(page))
     after = _first_trace_y(page)
     x = -4.0  # the first grid point of the default range: f(x) = x^3 + cos(x)

@@ -75,7 +75,7 @@ def test_typos_then_a_valid_f_keep_the_optimizers(page: Page, app_url, artifacts
     page.set_viewport_size({"width": 1400, "height": 1800})
     open_from_sidebar(page, app_url, "Descent trajectories")
     _settle(page)
-    page.locator(".st-key-descent_surface").get_by_test_id("stSelectbox").click()
+    page.locator(".st-key-g_s").get_by_test_id("stSelectbox").click()
     page.get_by_role("option", name="your own f(x, y)").click()
     _settle(page)
     box = page.get_by_role("textbox", name="f(x, y) =", exact=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -84,7 +85,10 @@ def test_stepping_through_both_sweeps(page: Page, app_url, artifacts):
     )
     _settle(page)
     assert _filled_rows(page) == 0  # a new mode starts again
-    page.wait_for_url(re.compile(r"t_gm=reverse"), timeout=LOAD_TIMEOUT)
+    page.wait_for_url(  # the mode as the radio shows it
+        lambda url: parse_qs(urlsplit(url).query).get("t_gm") == ["Reverse (adjoints)"],
+        timeout=LOAD_TIMEOUT,
+    )
     for number in (1, 2, 3, 4):
         _step(page, number, 5)
     expect(page.get_by_text("all 2 uses of v₁ have sent their share")).to_be_visible()

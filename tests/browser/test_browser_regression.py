@@ -68,7 +68,7 @@ def _open_link(page: Page, link: str) -> None:
 def test_a_copied_link_reopens_the_same_tab_and_fit(page: Page, app_url, artifacts):
     open_from_sidebar(page, app_url, "Regression")
     page.get_by_role("tab", name="Logistic").click()
-    page.wait_for_url(re.compile(r"r_tab=logistic"), timeout=LOAD_TIMEOUT)
+    page.wait_for_url(re.compile(r"r_tab=[^&]*Logistic"), timeout=LOAD_TIMEOUT)
     _settle(page)
     separation = page.get_by_test_id("stSlider").filter(has_text="Separation")
     separation.get_by_role("slider").focus()

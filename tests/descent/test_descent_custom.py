@@ -19,13 +19,13 @@ DEFAULT_METHODS = ["gd", "momentum", "adam", "newton", "BFGS", "Nelder-Mead"]
 
 
 def _custom(at: AppTest) -> AppTest:
-    at.selectbox(key="descent_surface").set_value("your own f(x, y)").run()
+    at.selectbox(key="g_s").set_value("your own f(x, y)").run()
     no_exception(at)
     return at
 
 
 def _type(at: AppTest, text: str) -> None:
-    at.text_input(key="descent_custom").set_value(text).run()
+    at.text_input(key="g_f").set_value(text).run()
     no_exception(at)
 
 
@@ -45,19 +45,19 @@ def _axes(at: AppTest) -> tuple[np.ndarray, np.ndarray]:
 
 def test_typos_keep_the_optimizers_and_their_paths():
     at = _custom(open_page(VIEW))
-    at.slider(key="descent_max_iter").set_value(300).run()
+    at.slider(key="g_n").set_value(300).run()
     for typo in ("2x+", "sin("):
         _type(at, typo)
         assert at.error
         assert any("Still showing" in c.value for c in at.caption)
-        assert at.multiselect(key="descent_methods").value == DEFAULT_METHODS
+        assert at.multiselect(key="g_m").value == DEFAULT_METHODS
         assert set(_paths(at)) == set(DEFAULT_METHODS)
-        assert at.slider(key="descent_max_iter").value == 300
+        assert at.slider(key="g_n").value == 300
     _type(at, "(x-1)^2+(y+2)^2")
     assert not at.error
-    assert at.multiselect(key="descent_methods").value == DEFAULT_METHODS
+    assert at.multiselect(key="g_m").value == DEFAULT_METHODS
     assert set(_paths(at)) == set(DEFAULT_METHODS)  # not "Chart of 0 series"
-    assert at.slider(key="descent_max_iter").value == 300
+    assert at.slider(key="g_n").value == 300
 
 
 def test_a_typed_bowl_gets_its_own_window_and_steps():
@@ -66,22 +66,24 @@ def test_a_typed_bowl_gets_its_own_window_and_steps():
     xs, ys = _axes(at)
     assert min(xs) < 1 < max(xs)
     assert min(ys) < -2 < max(ys)  # Rosenbrock's y in [-1, 3] left the minimum off the chart
-    assert at.select_slider(key="descent_gd_rate").value == 0.5  # 1/L, L = 2
+    assert at.select_slider(key="g_gd").value == 0.5  # 1/L, L = 2
     assert any("Fitted to this f" in c.value and "1/L" in c.value for c in at.caption)
     table = at.dataframe[0].value.set_index("optimizer")
     assert table.loc["gd", "converged"] == "yes"
     assert float(table.loc["gd", "distance to minimum"]) < 1e-6
     # Fitted steps off: the person's own step is used, and kept.
-    at.toggle(key="descent_fit").set_value(False).run()
-    at.select_slider(key="descent_gd_rate").set_value(3e-3).run()
+    at.toggle(key="g_fit").set_value(False).run()
+    at.select_slider(key="g_gd").set_value(3e-3).run()
     no_exception(at)
-    assert at.select_slider(key="descent_gd_rate").value == 3e-3
-    assert at.query_params["g_gd"] == "0.003"
+    assert at.select_slider(key="g_gd").value == 3e-3
+    # Off, the fitted steps became the person's own: the server put them in the link (the
+    # browser then writes each change: tests/browser/test_browser_links_descent.py).
+    assert at.query_params["g_mr"] == "0.5"
 
 
 def test_a_link_to_a_typed_f_gets_the_fitted_steps():
     at = open_link(VIEW, {"g_s": "custom", "g_f": "(x-1)^2+(y+2)^2"})
-    assert at.select_slider(key="descent_gd_rate").value == 0.5
+    assert at.select_slider(key="g_gd").value == 0.5
     assert "g_gd" not in at.query_params  # fitted steps follow f, not the link
 
 

@@ -50,7 +50,7 @@ def test_default_view_draws_every_chosen_optimizer(descent):
 
 
 def test_scipy_rows_show_scipys_own_counts(descent):
-    descent.selectbox(key="descent_surface").set_value("rosenbrock").run()
+    descent.selectbox(key="g_s").set_value("rosenbrock").run()
     compared = descent.dataframe[1].value.set_index("method")
     # SciPy run here directly on a NumPy Rosenbrock (the numbers a notebook prints).
     start = np.array([-1.2, 1.0])
@@ -67,13 +67,13 @@ def test_scipy_rows_show_scipys_own_counts(descent):
 
 @pytest.mark.parametrize("name", SURFACE_NAMES)
 def test_every_surface_runs(descent, name):
-    descent.selectbox(key="descent_surface").set_value(name).run()
+    descent.selectbox(key="g_s").set_value(name).run()
     _ok(descent)
     assert _paths(descent)
 
 
 def test_animation_reset_and_step_grow_the_paths(descent):
-    descent.selectbox(key="descent_surface").set_value("rosenbrock").run()
+    descent.selectbox(key="g_s").set_value("rosenbrock").run()
     descent.button(key="descent_animation_reset").click().run()
     assert set(_paths(descent).values()) == {1}
     descent.button(key="descent_animation_stepper").click().run()
@@ -82,21 +82,21 @@ def test_animation_reset_and_step_grow_the_paths(descent):
 
 
 def test_settings_and_start_point(descent):
-    descent.multiselect(key="descent_methods").set_value(
+    descent.multiselect(key="g_m").set_value(
         ["gd", "bb", "nesterov", "rmsprop", "CG", "L-BFGS-B", "Newton-CG", "trust-ncg", "dogleg"]
     ).run()
     _ok(descent)
-    descent.select_slider(key="descent_gd_rate").set_value(0.5).run()
+    descent.select_slider(key="g_gd").set_value(0.5).run()
     _ok(descent)
     assert any("Diverged" in w.value for w in descent.warning)
-    descent.select_slider(key="descent_m_rate").set_value(1e-4).run()
-    descent.slider(key="descent_momentum").set_value(0.5).run()
-    descent.select_slider(key="descent_adam_rate").set_value(0.1).run()
-    descent.slider(key="descent_max_iter").set_value(200).run()
-    descent.toggle(key="descent_exact").set_value(False).run()
+    descent.select_slider(key="g_mr").set_value(1e-4).run()
+    descent.slider(key="g_mb").set_value(0.5).run()
+    descent.select_slider(key="g_ar").set_value(0.1).run()
+    descent.slider(key="g_n").set_value(200).run()
+    descent.toggle(key="g_exact").set_value(False).run()
     _ok(descent)
-    descent.number_input(key="descent_x0").set_value(0.5).run()
-    descent.number_input(key="descent_y0").set_value(-0.5).run()
+    descent.number_input(key="g_x").set_value(0.5).run()
+    descent.number_input(key="g_y").set_value(-0.5).run()
     _ok(descent)
     contour = json.loads(descent.get("plotly_chart")[0].proto.spec)["data"]
     start = next(t for t in contour if t["name"] == "start")
@@ -104,15 +104,15 @@ def test_settings_and_start_point(descent):
 
 
 def test_bowl_condition_number_and_custom_surface(descent):
-    descent.selectbox(key="descent_surface").set_value("bowl").run()
-    descent.select_slider(key="descent_kappa").set_value(100).run()
+    descent.selectbox(key="g_s").set_value("bowl").run()
+    descent.select_slider(key="g_k").set_value(100).run()
     _ok(descent)
-    descent.selectbox(key="descent_surface").set_value("your own f(x, y)").run()
-    descent.text_input(key="descent_custom").input("x^2 + 2y^2 + x*y").run()
+    descent.selectbox(key="g_s").set_value("your own f(x, y)").run()
+    descent.text_input(key="g_f").input("x^2 + 2y^2 + x*y").run()
     _ok(descent)
     assert _paths(descent)
-    descent.text_input(key="descent_custom").input("x^2 + z").run()
+    descent.text_input(key="g_f").input("x^2 + z").run()
     _ok(descent)
     assert any("replace z" in e.value for e in descent.error)
-    descent.text_input(key="descent_custom").input("log(x) + y^2").run()
+    descent.text_input(key="g_f").input("log(x) + y^2").run()
     _ok(descent)

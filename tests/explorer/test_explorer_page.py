@@ -45,34 +45,33 @@ def test_default_view_has_charts_latex_and_device(app):
 
 
 def test_every_method_is_a_whole_readable_option(app):
-    methods = app.pills(key="explorer_methods")
+    methods = app.pills(key="show")
     assert methods.options == ["AD (JAX)", "Symbolic (SymPy)", "Finite differences"]
-    assert methods.value == methods.options
+    assert methods.value == ["ad", "sym", "fd"]  # each method's code; the pills show its name
 
 
 def test_each_order_has_its_own_panel_by_default_and_can_share_one_axis(app):
-    app.text_input(key="explorer_expr").input("sin(x) − 2cos(3x)e^(−x²)").run()
-    app.slider(key="explorer_order").set_value(4).run()
-    assert app.toggle(key="explorer_panels").value is True
+    app.text_input(key="f").input("sin(x) − 2cos(3x)e^(−x²)").run()
+    app.slider(key="n").set_value(4).run()
+    assert app.toggle(key="panels").value is True
     layout = _charts(app)[0]["layout"]
     ranges = [layout[f"yaxis{s}"]["range"] for s in ("", "2", "3", "4", "5")]
     # f stays within a few units, f⁗ reaches about ±400: each on its own scale
     assert ranges[0][1] - ranges[0][0] < 10
     assert ranges[4][1] - ranges[4][0] > 500
     assert {trace["yaxis"] for trace in _charts(app)[0]["data"]} == {"y", "y2", "y3", "y4", "y5"}
-    app.toggle(key="explorer_panels").set_value(False).run()
+    app.toggle(key="panels").set_value(False).run()
     _no_exception(app)
     assert "yaxis2" not in _charts(app)[0]["layout"]
-    assert app.query_params["panels"] == "0"
-    app.toggle(key="explorer_panels").set_value(True).run()
+    app.toggle(key="panels").set_value(True).run()
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.label for e in EXAMPLES])
 def test_each_example_loads(app, example):
     app.selectbox(key="explorer_example").set_value(example.label).run()
     _no_exception(app)
-    assert app.text_input(key="explorer_expr").value == example.text
-    assert app.slider(key="explorer_order").value == example.max_order
+    assert app.text_input(key="f").value == example.text
+    assert app.slider(key="n").value == example.max_order
     traces = _charts(app)[0]["data"]
     # AD and symbolic for every order, finite differences for orders 1..n
     assert len(traces) == 3 * (example.max_order + 1) - 1
@@ -83,7 +82,7 @@ def test_parameters_get_sliders_that_feed_the_plot(app):
     app.selectbox(key="explorer_example").set_value("(a·x + b)^m").run()
     assert {s.label for s in app.slider} >= {"a", "b", "m"}
     before = _charts(app)[0]["data"][0]["y"]
-    app.slider(key="explorer_param_m").set_value(2.0).run()
+    app.slider(key="p_m").set_value(2.0).run()
     _no_exception(app)
     assert _charts(app)[0]["data"][0]["y"] != before
     # The sixth derivative stays in closed form with the parameters as symbols.
@@ -91,9 +90,9 @@ def test_parameters_get_sliders_that_feed_the_plot(app):
 
 
 def test_bad_expression_shows_an_error_and_keeps_the_last_plot(app):
-    app.text_input(key="explorer_expr").input("x^3 + cos(x)").run()
+    app.text_input(key="f").input("x^3 + cos(x)").run()
     good = _charts(app)[0]["data"][0]["y"]
-    app.text_input(key="explorer_expr").input("__import__('os').system('id')").run()
+    app.text_input(key="f").input("__import__('os').system('id')").run()
     _no_exception(app)
     assert len(app.error) == 1
     assert "Strings are not allowed" in app.error[0].value
@@ -105,9 +104,9 @@ def test_an_expression_sympy_cannot_build_in_time_is_refused_not_waited_for(app)
     # SymPy's evaluation of this nesting took 100 s in-thread; the page parses it in a
     # killable worker and says so within the parse budget.
     hostile = "--x^sqrt(--tanh(1/(cosh(tanh(cosh(cosh(sqrt(1/(x*-(e^x))))^-2)^-2))^-2)))"
-    app.text_input(key="explorer_expr").input("x^3 + cos(x)").run()
+    app.text_input(key="f").input("x^3 + cos(x)").run()
     good = _charts(app)[0]["data"][0]["y"]
-    app.text_input(key="explorer_expr").input(hostile).run(timeout=60)
+    app.text_input(key="f").input(hostile).run(timeout=60)
     _no_exception(app)
     assert len(app.error) == 1
     assert "could not build this expression" in app.error[0].value
@@ -115,44 +114,42 @@ def test_an_expression_sympy_cannot_build_in_time_is_refused_not_waited_for(app)
 
 
 def test_changing_the_order_rerenders_the_chart(app):
-    app.text_input(key="explorer_expr").input("tanh(x)").run()
-    app.slider(key="explorer_order").set_value(4).run()
+    app.text_input(key="f").input("tanh(x)").run()
+    app.slider(key="n").set_value(4).run()
     assert len(_charts(app)[0]["data"]) == 14
-    app.slider(key="explorer_order").set_value(2).run()
+    app.slider(key="n").set_value(2).run()
     _no_exception(app)
     assert len(_charts(app)[0]["data"]) == 8
     assert len(app.latex) == 3
 
 
 def test_methods_can_be_turned_off(app):
-    app.pills(key="explorer_methods").set_value(["AD (JAX)"]).run()
+    app.pills(key="show").set_value(["ad"]).run()
     _no_exception(app)
     names = [trace["name"] for trace in _charts(app)[0]["data"]]
     assert names
     assert all(name.endswith("AD") for name in names)
     assert not app.latex
-    app.pills(key="explorer_methods").set_value(
-        ["AD (JAX)", "Symbolic (SymPy)", "Finite differences"]
-    ).run()
+    app.pills(key="show").set_value(["ad", "sym", "fd"]).run()
 
 
 def test_finite_difference_controls(app):
-    app.text_input(key="explorer_expr").input("exp(2x)").run()
+    app.text_input(key="f").input("exp(2x)").run()
     for scheme in ("forward", "backward", "complex", "central"):
-        app.selectbox(key="explorer_scheme").set_value(scheme).run()
+        app.selectbox(key="scheme").set_value(scheme).run()
         _no_exception(app)
-    app.selectbox(key="explorer_accuracy").set_value(6).run()
-    app.select_slider(key="explorer_step").set_value("1e-3").run()
+    app.selectbox(key="acc").set_value(6).run()
+    app.select_slider(key="h").set_value("1e-3").run()
     _no_exception(app)
-    app.number_input(key="explorer_x0").set_value(1.25).run()
-    app.slider(key="explorer_range").set_value((-1.0, 1.0)).run()
+    app.number_input(key="x0").set_value(1.25).run()
+    app.slider(key="range").set_value((-1.0, 1.0)).run()
     _no_exception(app)
     assert "1.25" in app.markdown.values[-1] or any("1.25" in m for m in app.markdown.values)
 
 
 def test_non_finite_values_are_flagged_not_fatal(app):
-    app.text_input(key="explorer_expr").input("log(x)").run()
-    app.slider(key="explorer_range").set_value((-1.0, 1.0)).run()
+    app.text_input(key="f").input("log(x)").run()
+    app.slider(key="range").set_value((-1.0, 1.0)).run()
     _no_exception(app)
     assert app.warning
     # Each gap has its reason: log of a negative number is outside f's domain (every
@@ -164,11 +161,11 @@ def test_non_finite_values_are_flagged_not_fatal(app):
 def test_state_round_trips_through_the_url():
     at = _app(f="x^2*sin(x)", n="3", range="-2,3", x0="1.5", scheme="forward", acc="4", h="1e-4")
     _no_exception(at)
-    assert at.text_input(key="explorer_expr").value == "x^2*sin(x)"
-    assert at.slider(key="explorer_order").value == 3
-    assert at.slider(key="explorer_range").value == (-2.0, 3.0)
-    assert at.number_input(key="explorer_x0").value == 1.5
-    assert at.selectbox(key="explorer_scheme").value == "forward"
+    assert at.text_input(key="f").value == "x^2*sin(x)"
+    assert at.slider(key="n").value == 3
+    assert at.slider(key="range").value == (-2.0, 3.0)
+    assert at.number_input(key="x0").value == 1.5
+    assert at.selectbox(key="scheme").value == "forward"
     assert at.query_params["f"] == "x^2*sin(x)"
     assert len(at.latex) == 4
 
@@ -176,12 +173,15 @@ def test_state_round_trips_through_the_url():
 def test_bad_url_values_fall_back_to_defaults():
     at = _app(n="99", range="5,1", x0="nan", scheme="rm -rf", f="9**9**9")
     _no_exception(at)
-    assert at.slider(key="explorer_order").value == 4
+    assert at.slider(key="n").value == 4
+    assert at.slider(key="range").value == (-4.0, 4.0)  # not a range low < high
+    assert at.number_input(key="x0").value == 0.5
+    assert at.selectbox(key="scheme").value == "central"
     assert at.error  # the hostile expression from the URL is rejected with a message
 
 
 def test_the_code_behind_it_follows_the_expression(app):
-    app.text_input(key="explorer_expr").input("x^3 + cos(x)").run()
+    app.text_input(key="f").input("x^3 + cos(x)").run()
     codes = [code.value for code in app.code]
     assert any("jnp.cos(x)" in code and "jet.jet" in code for code in codes)
     assert any("sp.cos(x)" in code and "sp.diff" in code for code in codes)

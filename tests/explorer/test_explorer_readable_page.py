@@ -27,11 +27,11 @@ def test_the_power_rule_reads_as_a_person_writes_it_and_sympys_form_is_one_click
     assert READABLE in at.latex[1].value
     assert r"m - 2" in at.latex[2].value
     assert any("Simplified for reading" in caption.value for caption in at.caption)
-    at.segmented_control(key="explorer_sym_form").set_value("as computed").run()
+    at.segmented_control(key="form").set_value("as computed").run()
     assert not at.exception
     assert len(at.latex) == 3
     assert AS_COMPUTED in at.latex[1].value
-    at.segmented_control(key="explorer_sym_form").set_value("readable").run()
+    at.segmented_control(key="form").set_value("readable").run()
     assert READABLE in at.latex[1].value
 
 

@@ -25,7 +25,7 @@ def test_shrink_h_reaches_1e_minus_12_where_rounding_has_taken_over():
     while not at.button(key="explorer_shrink_h").disabled:
         at.button(key="explorer_shrink_h").click().run()
         no_exception(at)
-        steps.append(at.select_slider(key="explorer_secant_h").value)
+        steps.append(at.select_slider(key="sec_h").value)
         errors.append(_slope_error(at))
     # Below 1e-4 each click divides h by ten, down to 1e-12.
     assert steps == [10.0**-k for k in range(5, 13)]

@@ -9,6 +9,7 @@ import math
 import pytest
 
 from tests.page_links import click, no_exception, open_link
+from ui.explorer_tangent import short
 
 VIEW = "views/explorer.py"
 # What the page shows is checked, not how fast SymPy is on a loaded machine.
@@ -37,8 +38,9 @@ def test_closed_sections_add_nothing_and_cost_nothing():
     at = open_link(VIEW, {"f": "exp(x)"})
     assert len(_charts(at)) == 2  # the Explorer's own two
     assert not [m for m in at.markdown if m.value.startswith("**Secant")]
-    assert at.query_params["tan"] == "0"
-    assert at.query_params["taylor"] == "0"
+    assert not at.expander(key="tan").proto.expanded
+    assert not at.expander(key="taylor").proto.expanded
+    assert "tan" not in at.query_params  # closed is the default: the link leaves it out
 
 
 def test_the_secant_slope_and_f_prime_are_shown(tangent):
@@ -59,8 +61,10 @@ def test_shrink_h_steps_the_secant_slope_towards_f_prime(tangent):
     derivative = math.exp(0.5)
     errors = []
     for expected in (1.0, 0.5, 0.2, 0.1, 0.05):
-        assert tangent.select_slider(key="explorer_secant_h").value == expected
-        assert tangent.query_params["sec_h"] == f"{expected:g}"
+        assert tangent.select_slider(key="sec_h").value == expected
+        # the step set by a button is written to the link as the slider shows it (the
+        # starting h = 1 is the default, left out)
+        assert tangent.query_params.get("sec_h") == (None if expected == 1 else short(expected))
         slope = _number_after(_sentence(tangent, "**Secant slope**"), "/h =")
         assert slope == pytest.approx((math.exp(0.5 + expected) - derivative) / expected, rel=1e-9)
         errors.append(slope - derivative)
@@ -74,18 +78,18 @@ def test_shrink_h_steps_the_secant_slope_towards_f_prime(tangent):
 
 
 def test_shrink_h_stops_at_the_smallest_step_and_reset_returns(tangent):
-    tangent.select_slider(key="explorer_secant_h").set_value(1e-11).run()
+    tangent.select_slider(key="sec_h").set_value(1e-11).run()
     tangent.button(key="explorer_shrink_h").click().run()
-    assert tangent.select_slider(key="explorer_secant_h").value == 1e-12
+    assert tangent.select_slider(key="sec_h").value == 1e-12
     assert tangent.button(key="explorer_shrink_h").disabled
     tangent.button(key="explorer_reset_h").click().run()
-    assert tangent.select_slider(key="explorer_secant_h").value == 1.0
+    assert tangent.select_slider(key="sec_h").value == 1.0
 
 
 def test_a_click_on_the_chart_moves_x0():
     at = open_link(VIEW, {"f": "x^2", "x0": "0.5", "tan": "1"})
     click(at, 1.25, 1.5625, chart=2)
-    assert at.number_input(key="explorer_x0").value == 1.25
+    assert at.number_input(key="x0").value == 1.25
     assert at.query_params["x0"] == "1.25"
     assert _number_after(_sentence(at, "**Secant slope**"), "**f′(x₀)**") == pytest.approx(2.5)
     assert any("Values at x₀ = 1.25" in m.value for m in at.markdown)
@@ -99,11 +103,11 @@ def test_the_taylor_radius_of_exp_matches_its_closed_form():
         m.value.rstrip(".") for m in at.markdown
     ]
     assert "T_{4}(x) = 1 + x + 0.5 x^{2} + 0.16667 x^{3} + 0.041667 x^{4}" in at.latex[-1].value
-    at.slider(key="explorer_taylor_degree").set_value(8).run()
-    at.selectbox(key="explorer_taylor_tol").set_value(1e-6).run()
+    at.slider(key="deg").set_value(8).run()
+    at.selectbox(key="tol").set_value(1e-6).run()
     no_exception(at)
     assert any(m.value.startswith("**|f − T₈| < 1e-6 for |x − x₀| < r = ") for m in at.markdown)
-    assert (at.query_params["deg"], at.query_params["tol"]) == ("8", "1e-06")
+    assert (at.slider(key="deg").value, at.selectbox(key="tol").value) == (8, 1e-6)
     band = _charts(at)[2]["layout"]["shapes"][0]
     assert -band["x0"] == pytest.approx(band["x1"])
 
@@ -111,19 +115,19 @@ def test_the_taylor_radius_of_exp_matches_its_closed_form():
 def test_a_link_reopens_both_sections_as_they_were():
     at = open_link(VIEW, {"f": "sin(x)", "x0": "1", "tan": "1", "taylor": "1", "sec_h": "0.01",
                           "deg": "6", "tol": "1e-06"})  # fmt: skip
-    assert at.select_slider(key="explorer_secant_h").value == 0.01
-    assert at.slider(key="explorer_taylor_degree").value == 6
-    assert at.selectbox(key="explorer_taylor_tol").value == 1e-6
+    assert at.select_slider(key="sec_h").value == 0.01
+    assert at.slider(key="deg").value == 6
+    assert at.selectbox(key="tol").value == 1e-6
     assert len(_charts(at)) == 5
 
 
 def test_bad_link_values_fall_back_to_the_defaults():
-    at = open_link(VIEW, {"f": "sin(x)", "tan": "1", "taylor": "yes", "sec_h": "0.3",
-                          "deg": "99", "tol": "0"})  # fmt: skip
-    assert at.select_slider(key="explorer_secant_h").value == 1.0
-    assert at.query_params["taylor"] == "0"
-    assert at.query_params["deg"] == "4"
-    assert at.query_params["tol"] == "0.001"
+    at = open_link(VIEW, {"f": "sin(x)", "tan": "1", "taylor": "yes", "sec_h": "0.3"})
+    assert at.select_slider(key="sec_h").value == 1.0
+    assert not at.expander(key="taylor").proto.expanded
+    at = open_link(VIEW, {"f": "sin(x)", "taylor": "true", "deg": "99", "tol": "0"})
+    assert at.slider(key="deg").value == 4
+    assert at.selectbox(key="tol").value == 1e-3
 
 
 def test_where_f_has_no_taylor_polynomial_it_says_so():

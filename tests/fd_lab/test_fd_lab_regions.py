@@ -100,18 +100,17 @@ def test_the_page_shades_the_chosen_formula_and_names_float16s_floor():
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page("views/fd_lab.py").run()
     assert not at.exception
-    assert at.selectbox(key="fdlab_shade").value == "central"
-    at.selectbox(key="fdlab_shade").set_value("forward").run()
+    assert at.selectbox(key="lab_shade").value == "central"
+    at.selectbox(key="lab_shade").set_value("forward").run()
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert all("forward (p=1)" in note["text"] for note in figure["layout"]["annotations"])
     assert any("Shaded for **forward (p=1)**" in caption.value for caption in at.caption)
-    assert at.query_params["lab_shade"] == "forward"
-    at.radio(key="fdlab_precision").set_value("float16").run()
+    at.radio(key="lab_prec").set_value("float16").run()
     assert not at.exception
     assert any("itself rounded to float16" in info.value for info in at.info)
     table = at.dataframe[0].value
     assert table["best error"].str.contains("= f′ rounded").sum() >= 1
     # Taking the shaded formula off the chart shades one that is drawn.
-    at.multiselect(key="fdlab_formulas").set_value(["central4", "richardson"]).run()
+    at.multiselect(key="lab_fm").set_value(["central4", "richardson"]).run()
     assert not at.exception
-    assert at.selectbox(key="fdlab_shade").value == "central4"
+    assert at.selectbox(key="lab_shade").value == "central4"

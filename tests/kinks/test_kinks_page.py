@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.kinks.kink_report import KINK_EXAMPLES
+from tests.page_links import open_link
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 # What the page shows is checked, not how fast SymPy is on a loaded machine.
@@ -48,25 +51,25 @@ def test_kink_panel_shows_every_method_with_hand_computed_values(kinks):
 def test_each_kink_example_loads(kinks, example):
     kinks.selectbox(key="kinks_example").set_value(example.label).run()
     _ok(kinks)
-    assert kinks.text_input(key="kinks_expr").value == example.text
+    assert kinks.text_input(key="k_f").value == example.text
     assert len(_table(kinks)) == 6
 
 
 def test_typing_a_function_and_moving_the_point(kinks):
-    kinks.text_input(key="kinks_expr").input("max(x, 0)").run()
-    kinks.number_input(key="kinks_x0").set_value(0.0).run()
+    kinks.text_input(key="k_f").input("max(x, 0)").run()
+    kinks.number_input(key="k_x0").set_value(0.0).run()
     _ok(kinks)
     assert _table(kinks)["SymPy"] == "0.5"
-    kinks.number_input(key="kinks_x0").set_value(0.5).run()
+    kinks.number_input(key="k_x0").set_value(0.5).run()
     assert _table(kinks)["JAX reverse mode (grad)"] == "1"
 
 
 def test_bad_expression_shows_an_error_and_the_hood_tab_explains(kinks):
-    kinks.text_input(key="kinks_expr").input("where(x, 1, 2)").run()
+    kinks.text_input(key="k_f").input("where(x, 1, 2)").run()
     _ok(kinks)
     assert any("comparison" in e.value for e in kinks.error)
     assert any("valid function" in i.value for i in kinks.info)
-    kinks.text_input(key="kinks_expr").input("x*x + sin(x)").run()
+    kinks.text_input(key="k_f").input("x*x + sin(x)").run()
     _ok(kinks)
     assert any("primitive operations" in m.value for m in kinks.markdown)
 
@@ -78,13 +81,13 @@ def test_where_trap_is_shown(kinks):
 
 def test_interpolation_controls(kinks):
     before = _chart(kinks, 3)["data"][1]["y"]
-    kinks.slider(key="kinks_knots").set_value(8).run()
+    kinks.slider(key="k_knots").set_value(8).run()
     _ok(kinks)
     assert _chart(kinks, 3)["data"][1]["y"] != before
-    kinks.text_input(key="kinks_interp_expr").input("exp(x)").run()
-    kinks.slider(key="kinks_interp_range").set_value((-1.0, 1.0)).run()
+    kinks.text_input(key="k_interp").input("exp(x)").run()
+    kinks.slider(key="k_irange").set_value((-1.0, 1.0)).run()
     _ok(kinks)
-    kinks.text_input(key="kinks_interp_expr").input("sqrt(x)").run()
+    kinks.text_input(key="k_interp").input("sqrt(x)").run()
     _ok(kinks)
     assert any("knot" in e.value for e in kinks.error)
 
@@ -106,11 +109,11 @@ def test_programs_tab_gallery_errors_and_rewrite(kinks):
     assert any("jnp.where" in code for code in codes)
     names = [trace["name"] for chart in kinks.get("plotly_chart") for trace in _spec(chart)]
     assert "f′: grad point by point" in names
-    kinks.text_area(key="kinks_program").input("while True:\n    x = x + 1\nreturn x").run()
+    kinks.text_area(key="k_prog").input("while True:\n    x = x + 1\nreturn x").run()
     _ok(kinks)
     assert any("Line 1" in e.value and "while" in e.value for e in kinks.error)
-    kinks.slider(key="kinks_program_range").set_value((-1.0, 1.0)).run()
-    kinks.text_area(key="kinks_program").input(GALLERY[0].source).run()
+    kinks.slider(key="k_prange").set_value((-1.0, 1.0)).run()
+    kinks.text_area(key="k_prog").input(GALLERY[0].source).run()
     _ok(kinks)
 
 
@@ -118,23 +121,48 @@ def _spec(chart) -> list[dict]:
     return json.loads(chart.proto.spec)["data"]
 
 
-def test_a_copied_link_reopens_every_tabs_inputs():
-    at = AppTest.from_file(APP, default_timeout=120)
-    program = "y = x\nfor i in range(3):\n    y = y * x\nreturn y"
+def _values(values) -> np.ndarray:
+    """A trace array, plain or binary-encoded ({"dtype", "bdata"}) by Plotly."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values, dtype=float)
+
+
+PROGRAM = "y = x\nfor i in range(3):\n    y = y * x\nreturn y"
+
+
+@pytest.mark.parametrize(
+    ("irange", "prange"),
+    [(["-1", "2.5"], ["-2", "2"]), ("-1,2.5", "-2,2")],
+    ids=["as-bound-widgets-write-it", "as-links-before-the-binding"],
+)
+def test_a_link_reopens_every_tabs_inputs(irange, prange):
+    """Today a range repeats its name (k_irange=-1&k_irange=2.5); a link shared before the
+    widgets were bound wrote "-1,2.5" and opens the same view."""
     query = {"k_f": "max(x, 0)", "k_x0": "0.25", "k_interp": "sin(x)", "k_knots": "12",
-             "k_irange": "-1,2.5", "k_prog": program, "k_prange": "-2,2"}  # fmt: skip
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page("views/kinks.py").run()  # a link opens this page first
-    _ok(at)
-    assert at.text_input(key="kinks_expr").value == "max(x, 0)"
-    assert at.number_input(key="kinks_x0").value == 0.25
-    assert at.text_input(key="kinks_interp_expr").value == "sin(x)"
-    assert at.slider(key="kinks_knots").value == 12
-    assert at.slider(key="kinks_interp_range").value == (-1.0, 2.5)
-    assert at.text_area(key="kinks_program").value == program
-    assert at.slider(key="kinks_program_range").value == (-2.0, 2.0)
-    at.slider(key="kinks_knots").set_value(30).run()
-    _ok(at)
-    assert at.query_params["k_knots"] == "30"
-    assert at.query_params["k_f"] == "max(x, 0)"
+             "k_irange": irange, "k_prog": PROGRAM, "k_prange": prange}  # fmt: skip
+    at = open_link("views/kinks.py", query)
+    assert at.text_input(key="k_f").value == "max(x, 0)"
+    assert at.number_input(key="k_x0").value == 0.25
+    assert at.text_input(key="k_interp").value == "sin(x)"
+    assert at.slider(key="k_knots").value == 12
+    assert at.slider(key="k_irange").value == (-1.0, 2.5)
+    assert at.text_area(key="k_prog").value == PROGRAM
+    assert at.slider(key="k_prange").value == (-2.0, 2.0)
+    # What the page drew from them: ReLU's SymPy slope at 0.25, the program's own x-range.
+    assert _table(at)["SymPy"] == "1"
+    charts = [_spec(chart) for chart in at.get("plotly_chart")]
+    program = next(traces for traces in charts if "grad point by point" in str(traces))
+    xs = _values(program[0]["x"])
+    assert (xs[0], xs[-1]) == (-2.0, 2.0)
+
+
+def test_bad_values_in_a_link_leave_the_defaults():
+    query = {"k_x0": "nan?", "k_knots": "99", "k_irange": "a,3", "k_prange": "a,b",
+             "k_f": "1+" * 251}  # fmt: skip
+    at = open_link("views/kinks.py", query)
+    assert at.number_input(key="k_x0").value == 0.0
+    assert at.slider(key="k_knots").value == 20
+    assert at.slider(key="k_irange").value == (0.0, 3.0)
+    assert at.slider(key="k_prange").value == (-3.0, 3.0)
+    assert len(at.text_input(key="k_f").value) <= 500  # the text's bound holds for a link

@@ -21,8 +21,8 @@ def _type(at, key: str, text: str):
 
 
 def test_the_fallback_line_shows_the_last_good_f_in_latex(explorer):
-    _type(explorer, "explorer_expr", "2cos(3x)e^(-x^2)")
-    _type(explorer, "explorer_expr", "2cos(3x)e^(-x^2) +")
+    _type(explorer, "f", "2cos(3x)e^(-x^2)")
+    _type(explorer, "f", "2cos(3x)e^(-x^2) +")
     (caption,) = [c.value for c in explorer.caption if "Still showing" in c.value]
     assert r"\cos{\left(3 x \right)}" in caption
     assert caption.count("$") == 2  # one inline formula
@@ -30,8 +30,8 @@ def test_the_fallback_line_shows_the_last_good_f_in_latex(explorer):
 
 
 def test_an_empty_box_gets_a_sentence_without_a_caret():
-    page = choose_section(open_page("views/teaching.py"), "tt_section", "Check your answer")
-    _type(page, "tt_c_f", "")
+    page = choose_section(open_page("views/teaching.py"), "t_s", "Check your answer")
+    _type(page, "t_cf", "")
     assert errors(page) == []
     infos = [info.value for info in page.info]
     assert "Type a function of x, for example x^2 + sin(x)." in infos
@@ -39,7 +39,7 @@ def test_an_empty_box_gets_a_sentence_without_a_caret():
 
 
 def test_a_typo_still_gets_its_caret():
-    page = choose_section(open_page("views/teaching.py"), "tt_section", "Check your answer")
-    _type(page, "tt_c_f", "sin(x")
+    page = choose_section(open_page("views/teaching.py"), "t_s", "Check your answer")
+    _type(page, "t_cf", "sin(x")
     (error,) = errors(page)
     assert "```text\nsin(x\n     ^\n```" in error

@@ -33,20 +33,20 @@ def _still_showing(at: AppTest) -> str:
 
 def test_the_issues_typos_keep_the_gradients_point_angle_and_numbers(page):
     for typo in ("2x+", "sin("):
-        _type(page, "sv_g_f", typo)
+        _type(page, "v_gf", typo)
         assert _errors(page), typo
         assert "x^2 + y" in _still_showing(page)
         # The section is still drawn with the last good f at the same point and angle.
-        assert page.number_input(key="sv_g_x").value == 2.0
-        assert page.number_input(key="sv_g_y").value == 3.0
-        assert page.slider(key="sv_g_angle").value == 45
+        assert page.number_input(key="v_gx").value == 2.0
+        assert page.number_input(key="v_gy").value == 3.0
+        assert page.slider(key="v_ga").value == 45
         ad = [_number(v) for v in _table(page)["AD (JAX)"]]
         np.testing.assert_allclose(ad, [4.0, 1.0], rtol=1e-12)
         assert len(page.get("plotly_chart")) == 2
-    _type(page, "sv_g_f", "x^2+y")
+    _type(page, "v_gf", "x^2+y")
     assert not _errors(page)
     assert not any("Still showing" in c.value for c in page.caption)
-    assert (page.number_input(key="sv_g_x").value, page.number_input(key="sv_g_y").value) == (
+    assert (page.number_input(key="v_gx").value, page.number_input(key="v_gy").value) == (
         2.0,
         3.0,
     )
@@ -54,9 +54,9 @@ def test_the_issues_typos_keep_the_gradients_point_angle_and_numbers(page):
 
 
 def test_after_typos_the_last_good_f_is_the_one_typed_before_them(page):
-    _type(page, "sv_g_f", "sin(x) cos(y)")
-    _type(page, "sv_g_f", "sin(x) cos(")
-    _type(page, "sv_g_f", "x +* y")
+    _type(page, "v_gf", "sin(x) cos(y)")
+    _type(page, "v_gf", "sin(x) cos(")
+    _type(page, "v_gf", "x +* y")
     assert "sin(x)" in _still_showing(page)
     want = [np.cos(2.0) * np.cos(3.0), -np.sin(2.0) * np.sin(3.0)]
     np.testing.assert_allclose([_number(v) for v in _table(page)["AD (JAX)"]], want, rtol=1e-9)
@@ -64,32 +64,32 @@ def test_after_typos_the_last_good_f_is_the_one_typed_before_them(page):
 
 # Each section: (title, its f's key, a bad input, a check that the section is still drawn).
 SECTIONS = [
-    ("Jacobians: forward and reverse", "sv_j_f", "[x^2*y, 5x + ", lambda at: _table(at, 0)),
-    ("JVP and VJP", "sv_p_f", "[x, y, x y]", lambda at: at.get("plotly_chart")[0]),
-    ("Hessian and stationary points", "sv_h_f", "x^2 - y", lambda at: at.get("plotly_chart")[0]),
-    ("Change of variables", "sv_c_f", "[u, v, u v]", lambda at: at.get("plotly_chart")[0]),
-    ("Three variables", "sv_t_f", "x^3 + 2y^2 -", lambda at: _table(at, 0)),
+    ("Jacobians: forward and reverse", "v_jf", "[x^2*y, 5x + ", lambda at: _table(at, 0)),
+    ("JVP and VJP", "v_pf", "[x, y, x y]", lambda at: at.get("plotly_chart")[0]),
+    ("Hessian and stationary points", "v_hf", "x^2 - y", lambda at: at.get("plotly_chart")[0]),
+    ("Change of variables", "v_cf", "[u, v, u v]", lambda at: at.get("plotly_chart")[0]),
+    ("Three variables", "v_tf", "x^3 + 2y^2 -", lambda at: _table(at, 0)),
 ]
 
 
 @pytest.mark.parametrize(("title", "key", "bad", "drawn"), SECTIONS, ids=[s[0] for s in SECTIONS])
 def test_every_section_keeps_its_last_good_f_through_bad_inputs(page, title, key, bad, drawn):
-    choose_section(page, "sv_section", title)
+    choose_section(page, "v_s", title)
     before = page.text_input(key=key).value
     for text in (bad, bad + ")", bad):  # any number of bad inputs
         _type(page, key, text)
-        if key == "sv_h_f":  # a valid f here: one bad one follows
+        if key == "v_hf":  # a valid f here: one bad one follows
             _type(page, key, "x^2 - y^2 +")
         assert _errors(page)
         assert _still_showing(page)
         drawn(page)
-    if key != "sv_h_f":
+    if key != "v_hf":
         assert page.text_input(key=key).value != before  # what was typed stays in the box
 
 
 def test_a_map_of_three_components_keeps_the_jvp_sections_last_map(page):
-    choose_section(page, "sv_section", "JVP and VJP")
-    _type(page, "sv_p_f", "[x, y, x y]")
+    choose_section(page, "v_s", "JVP and VJP")
+    _type(page, "v_pf", "[x, y, x y]")
     (error,) = _errors(page)
     assert "needs a map with 2 components" in error
     assert "3 components" in error
@@ -100,7 +100,7 @@ def test_a_map_of_three_components_keeps_the_jvp_sections_last_map(page):
 
 
 def test_three_variables_typesets_sympys_formulas_instead_of_tabling_tex(page):
-    choose_section(page, "sv_section", "Three variables")
+    choose_section(page, "v_s", "Three variables")
     page.run()  # the symbolic job finishes
     table = _table(page)
     assert not any("^{" in str(cell) for cell in table.to_numpy().ravel())
@@ -109,7 +109,7 @@ def test_three_variables_typesets_sympys_formulas_instead_of_tabling_tex(page):
 
 
 def test_the_jacobians_timing_caption_shows_the_example_as_code(page):
-    choose_section(page, "sv_section", "Jacobians: forward and reverse")
+    choose_section(page, "v_s", "Jacobians: forward and reverse")
     caption = next(c.value for c in page.caption if c.value.startswith("Timed: the example"))
     # In backticks: Markdown would read the two `*` as italics.
     assert "(`[x^2*y, 5x + sin(y)]`)" in caption
@@ -121,7 +121,7 @@ def test_the_change_of_variables_table_is_one_arrow_type_per_column(page):
     from ui.several_variables.change import area_table
     from ui.several_variables_cached import change_of_variables_view, disc_area
 
-    choose_section(page, "sv_section", "Change of variables")
+    choose_section(page, "v_s", "Change of variables")
     view = change_of_variables_view("[u*cos(v), u*sin(v)]", (0.0, 1.0), (0.0, 2 * np.pi))
     table = area_table(view, (0.0, 1.0), disc_area(1.0))
     pa.Table.from_pandas(table)  # a column of ints and dashes raised ArrowTypeError here

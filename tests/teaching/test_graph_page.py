@@ -23,12 +23,12 @@ S, C = math.sin(1.5), math.cos(1.5)  # the default f = sin(x)·sin(x) + x² at x
 
 @pytest.fixture
 def section() -> AppTest:
-    return choose_section(open_page(VIEW), "tt_section", SECTION)
+    return choose_section(open_page(VIEW), "t_s", SECTION)
 
 
 def _click(at: AppTest, key: str, times: int = 1) -> AppTest:
     for _ in range(times):
-        at.button(key=f"tt_g_{key}").click().run()
+        at.button(key=f"t_g_{key}").click().run()
         no_exception(at)
     return at
 
@@ -75,7 +75,7 @@ def test_forward_mode_fills_the_table_one_node_at_a_time(section):
 
 
 def test_reverse_mode_fills_adjoints_from_the_output_back(section):
-    section.radio(key="tt_g_mode").set_value("Reverse (adjoints)").run()
+    section.radio(key="t_gm").set_value("Reverse (adjoints)").run()
     no_exception(section)
     table = _table(section)
     assert list(table.index) == ["v₄", "v₃", "v₂", "v₁", "v₀"]
@@ -95,12 +95,12 @@ def test_reverse_mode_fills_adjoints_from_the_output_back(section):
         2 * S * C + 3, rel=1e-9
     )
     assert "equal to jax.grad's" in _verdict(section)
-    assert section.query_params["t_gm"] == "reverse"
+    # the link's t_gm: AppTest has no browser to write it (tests/browser/test_browser_graph.py)
 
 
 def test_a_new_point_starts_the_sweep_again(section):
     _click(section, "next", 2)
-    section.number_input(key="tt_g_x0").set_value(0.5).run()
+    section.number_input(key="t_gx").set_value(0.5).run()
     no_exception(section)
     assert set(_table(section)["tangent v̇ᵢ"]) == {WAITING}
     _click(section, "all")
@@ -109,18 +109,18 @@ def test_a_new_point_starts_the_sweep_again(section):
 
 
 def test_bad_input_gets_one_sentence(section):
-    section.text_input(key="tt_g_f").set_value("sin(x").run()
+    section.text_input(key="t_gf").set_value("sin(x").run()
     no_exception(section)
     assert any("never closed" in e for e in errors(section))
     assert not section.table
     text = " + ".join(f"sin({k}*x)" for k in range(1, 26))
-    section.text_input(key="tt_g_f").set_value(text).run()
+    section.text_input(key="t_gf").set_value(text).run()
     no_exception(section)
     assert any("more than 60 nodes" in e for e in errors(section))
 
 
 def test_an_undefined_value_is_nan_with_a_warning(section):
-    section.text_input(key="tt_g_f").set_value("log(x - 2)").run()
+    section.text_input(key="t_gf").set_value("log(x - 2)").run()
     _click(section, "all")
     assert any("log needs a positive number" in w.value for w in section.warning)
     assert _table(section).loc["v₂", "value vᵢ"] == "undefined"
@@ -137,8 +137,8 @@ def test_a_link_opens_the_section_set_up():
     at = open_link(
         VIEW, {"t_s": "graph", "t_gf": "log(x) + x*x - sin(x)", "t_gx": "2", "t_gm": "reverse"}
     )
-    assert at.text_input(key="tt_g_f").value == "log(x) + x*x - sin(x)"
-    assert at.number_input(key="tt_g_x0").value == 2.0
+    assert at.text_input(key="t_gf").value == "log(x) + x*x - sin(x)"
+    assert at.number_input(key="t_gx").value == 2.0
     _click(at, "all")
     want = 0.5 + 4 - math.cos(2.0)  # Baydin et al.'s f with x₁ = x₂ = x, at 2
     assert _number(_table(at).loc["v₀", "adjoint v̄ᵢ"]) == pytest.approx(want, rel=1e-9)
@@ -147,16 +147,16 @@ def test_a_link_opens_the_section_set_up():
 
 @pytest.mark.parametrize("mode", ["Forward (tangents)", "Reverse (adjoints)"])
 def test_unusual_functions_step_through_without_error(section, mode):
-    section.radio(key="tt_g_mode").set_value(mode).run()
+    section.radio(key="t_gm").set_value(mode).run()
     many = " + ".join(f"sin({k}*x)*cos(x + {k})" for k in range(1, 8))  # 50 nodes
     for text in ("5", "x", "a*x + b", "floor(x) + x", "where(x < 1, x^2, 2)", "max(x, x)", many):
-        section.text_input(key="tt_g_f").set_value(text).run()
+        section.text_input(key="t_gf").set_value(text).run()
         no_exception(section)
         assert not errors(section), text
         _click(section, "all")
         assert "equal to jax.grad's" in _verdict(section), text
         _click(section, "back")
         assert not section.success, text
-        assert section.button(key="tt_g_all").disabled is False
+        assert section.button(key="t_g_all").disabled is False
         _click(section, "next")
-        assert section.button(key="tt_g_next").disabled is True
+        assert section.button(key="t_g_next").disabled is True

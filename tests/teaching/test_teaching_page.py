@@ -29,7 +29,7 @@ def page() -> AppTest:
 
 @pytest.fixture
 def check(page) -> AppTest:
-    return choose_section(page, "tt_section", "Check your answer")
+    return choose_section(page, "t_s", "Check your answer")
 
 
 def _rules(at: AppTest) -> list[str]:
@@ -63,7 +63,7 @@ def _array(values) -> np.ndarray:
 
 
 def test_the_default_steps_of_x2_sin_x(page):
-    assert page.button_group(key="tt_section").value == "Rules, step by step"
+    assert page.button_group(key="t_s").value == "Rules, step by step"
     assert _rules(page) == ["product rule", "power rule", "trigonometric rule", "simplify"]
     latex = _latex(page)
     assert any(r"\frac{d}{dx} \left(x^{2} \sin{\left(x \right)}\right) =" in t for t in latex)
@@ -75,9 +75,9 @@ def test_the_default_steps_of_x2_sin_x(page):
 
 
 def test_an_example_types_its_function_and_shows_its_rules(page):
-    page.selectbox(key="tt_s_example").set_value("e^(x^2)/x").run()
+    page.selectbox(key="t_rexample").set_value("e^(x^2)/x").run()
     no_exception(page)
-    assert page.text_input(key="tt_s_f").value == "e^(x^2)/x"
+    assert page.text_input(key="t_rf").value == "e^(x^2)/x"
     rules = _rules(page)
     assert rules[0] == "quotient rule"
     assert "exponential rule + chain rule" in rules
@@ -87,34 +87,34 @@ def test_an_example_types_its_function_and_shows_its_rules(page):
 
 
 def test_one_step_at_a_time(page):
-    page.toggle(key="tt_s_stepwise").set_value(True).run()
+    page.toggle(key="t_rs").set_value(True).run()
     assert _rules(page) == []
-    page.button(key="tt_s_next").click().run()
+    page.button(key="t_r_next").click().run()
     assert _rules(page) == ["product rule"]
-    page.button(key="tt_s_next").click().run()
+    page.button(key="t_r_next").click().run()
     assert _rules(page) == ["product rule", "power rule"]
     assert not any("f'(x) =" in t for t in _latex(page))  # the result comes last
-    page.button(key="tt_s_all").click().run()
+    page.button(key="t_r_all").click().run()
     assert len(_rules(page)) == 4
     assert any("f'(x) =" in t for t in _latex(page))
-    assert page.button(key="tt_s_next").disabled
-    page.button(key="tt_s_restart").click().run()
+    assert page.button(key="t_r_next").disabled
+    page.button(key="t_r_restart").click().run()
     assert _rules(page) == []
-    _type(page, "tt_s_f", "tanh(x)^3")  # a new f starts from no step shown
+    _type(page, "t_rf", "tanh(x)^3")  # a new f starts from no step shown
     assert _rules(page) == []
-    page.button(key="tt_s_next").click().run()
+    page.button(key="t_r_next").click().run()
     assert _rules(page) == ["power rule + chain rule"]
 
 
 def test_a_bad_function_gets_the_parsers_message(page):
-    _type(page, "tt_s_f", "sin(x")
+    _type(page, "t_rf", "sin(x")
     (error,) = errors(page)
     assert error.startswith("**Cannot read this expression.**")
     assert _rules(page) == []
 
 
 def test_too_many_steps_is_one_sentence(page):
-    _type(page, "tt_s_f", " + ".join(f"sin({k}x)*e^({k}x)" for k in range(2, 22)))
+    _type(page, "t_rf", " + ".join(f"sin({k}x)*e^({k}x)" for k in range(2, 22)))
     assert _rules(page) == []
     (warning,) = [w.value for w in page.warning]
     assert "more than 120 steps" in warning
@@ -122,7 +122,7 @@ def test_too_many_steps_is_one_sentence(page):
 
 def test_a_link_opens_the_steps_of_its_function():
     at = open_link(VIEW, {"t_s": "steps", "t_rf": "tanh(x)^3"})
-    assert at.text_input(key="tt_s_f").value == "tanh(x)^3"
+    assert at.text_input(key="t_rf").value == "tanh(x)^3"
     assert _rules(at) == ["power rule + chain rule", "hyperbolic rule", "simplify"]
 
 
@@ -130,7 +130,7 @@ def test_a_link_opens_the_steps_of_its_function():
 
 
 def test_the_default_answer_sin_2x_is_right_for_sin_squared(check):
-    assert check.text_input(key="tt_c_f").value == "sin(x)^2"
+    assert check.text_input(key="t_cf").value == "sin(x)^2"
     (success,) = [s.value for s in check.success]
     assert success.startswith("Correct: SymPy simplifies f′ − your answer to 0")
     assert not check.error
@@ -139,13 +139,13 @@ def test_the_default_answer_sin_2x_is_right_for_sin_squared(check):
 
 
 def test_two_sin_cos_is_right_too(check):
-    _type(check, "tt_c_a", "2 sin(x) cos(x)")
+    _type(check, "t_ca", "2 sin(x) cos(x)")
     (success,) = [s.value for s in check.success]
     assert success.startswith("Correct")
 
 
 def test_a_near_miss_is_wrong_with_its_worst_point(check):
-    _type(check, "tt_c_a", "2x·cos(x)")
+    _type(check, "t_ca", "2x·cos(x)")
     assert not check.success
     (error,) = errors(check)
     # wrong at the check's random points; the gap reported is the one the chart draws: by
@@ -171,7 +171,7 @@ def test_a_near_miss_is_wrong_with_its_worst_point(check):
 
 
 def test_a_bad_answer_gets_the_parsers_message(check):
-    _type(check, "tt_c_a", "2x +")
+    _type(check, "t_ca", "2x +")
     (error,) = errors(check)
     assert "The expression ends too early" in error
     assert "2x +\n    ^" in error  # the caret under where something is missing
@@ -179,33 +179,33 @@ def test_a_bad_answer_gets_the_parsers_message(check):
 
 
 def test_an_answer_with_a_name_f_lacks(check):
-    _type(check, "tt_c_a", "2 b sin(x) cos(x)")
+    _type(check, "t_ca", "2 b sin(x) cos(x)")
     (error,) = errors(check)
     assert "uses b, which f does not have" in error
 
 
 def test_an_empty_answer_asks_for_one(check):
-    _type(check, "tt_c_a", "")
+    _type(check, "t_ca", "")
     assert "to check it" in check.info[0].value
     assert not check.error
 
 
 def test_a_second_derivative_from_the_examples(check):
-    check.selectbox(key="tt_c_example").set_value("e^(-x^2), 2nd derivative (4x² − 2)e^(−x²)").run()
+    check.selectbox(key="t_c_example").set_value("e^(-x^2), 2nd derivative (4x² − 2)e^(−x²)").run()
     no_exception(check)
-    assert check.number_input(key="tt_c_n").value == 2
+    assert check.number_input(key="t_cn").value == 2
     (success,) = [s.value for s in check.success]
     assert success.startswith("Correct: SymPy simplifies f″ − your answer to 0")
 
 
 def test_the_wrong_order_gets_its_hint(check):
-    check.number_input(key="tt_c_n").set_value(2).run()
+    check.number_input(key="t_cn").set_value(2).run()
     (error,) = errors(check)  # sin(2x) is f′ of sin²x, not f″
     assert "your answer is f′, the 1st derivative" in error
 
 
 def test_the_code_behind_checks_the_typed_answer(check):
-    _type(check, "tt_c_a", "2 sin(x) cos(x)")
+    _type(check, "t_ca", "2 sin(x) cos(x)")
     (code,) = [c.value for c in check.code if "import sympy" in c.value]
     assert "answer = 2*sp.sin(x)*sp.cos(x)" in code
     assert "difference = sp.simplify(derivative - answer)" in code
@@ -213,9 +213,9 @@ def test_the_code_behind_checks_the_typed_answer(check):
 
 def test_a_link_opens_the_check_set_up():
     at = open_link(VIEW, {"t_s": "check", "t_cf": "x^3", "t_cn": "2", "t_ca": "6x"})
-    assert at.button_group(key="tt_section").value == "Check your answer"
-    assert at.text_input(key="tt_c_a").value == "6x"
-    assert at.number_input(key="tt_c_n").value == 2
+    assert at.button_group(key="t_s").value == "Check your answer"
+    assert at.text_input(key="t_ca").value == "6x"
+    assert at.number_input(key="t_cn").value == 2
     (success,) = [s.value for s in at.success]
     assert success.startswith("Correct: SymPy simplifies f″")
 
@@ -234,7 +234,7 @@ def test_the_numbers_verdict_and_the_plot_come_before_sympys(check):
     assert not check.success
     assert not check.error
     assert check.get("plotly_chart")
-    _type(check, "tt_c_a", "2x·cos(x)")
+    _type(check, "t_ca", "2x·cos(x)")
     (info,) = [i.value for i in check.info if i.value.startswith("By the numbers")]
     assert "differs from f′ by up to" in info
     assert _traces(check)[-1]["name"].startswith("largest difference")
@@ -245,7 +245,7 @@ def test_when_sympy_gives_up_the_numbers_still_answer(check, monkeypatch):
     gave_up.state = DONE
     gave_up.result = CheckShown(None, "Simplifying the difference needed more than its budget.")
     monkeypatch.setattr(teaching_cached, "check_job", lambda *_: gave_up)
-    _type(check, "tt_c_a", "2 sin(x) cos(x)")
+    _type(check, "t_ca", "2 sin(x) cos(x)")
     (warning,) = [w.value for w in check.warning]
     assert "more than its budget" in warning
     (info,) = [i.value for i in check.info]
@@ -255,7 +255,7 @@ def test_when_sympy_gives_up_the_numbers_still_answer(check, monkeypatch):
 
 def test_the_steps_wait_for_sympy_without_holding_the_page(page, monkeypatch):
     monkeypatch.setattr(teaching_cached, "steps_job", lambda *_: Job("stuck", None, ()))
-    _type(page, "tt_s_f", "tanh(x)^3")
+    _type(page, "t_rf", "tanh(x)^3")
     assert _rules(page) == []
     assert any(r"f(x) = \tanh^{3}" in t for t in _latex(page))
     assert any(i.value.startswith("Symbolic: queued") for i in page.info)

@@ -10,19 +10,12 @@ import streamlit as st
 from core.beyond_grad.code_view import custom_jvp_code, softplus_code
 from core.beyond_grad.rule_figures import softplus_figure
 from ui import beyond_grad_cached as cached
-from ui import charts, url_state
+from ui import charts
+from ui.beyond_grad import BOUND
 from ui.widgets import code_behind, number
 
-P = "bg_c_"
 DTYPES = ["float64", "float32"]
-DEFAULTS = {f"{P}x": 2.0, f"{P}y": 3.0, f"{P}dx": 1.0, f"{P}dy": 0.0, f"{P}dtype": "float64"}
-FIELDS = [
-    *(
-        url_state.Field(f"b_c{name}", f"{P}{name}", url_state.finite, url_state.write_number)
-        for name in ("x", "y", "dx", "dy")
-    ),
-    url_state.Field("b_ct", f"{P}dtype", url_state.one_of(DTYPES)),
-]
+OLD_LINKS = {}  # numbers and the precision were written as the widgets write them
 
 
 def render() -> None:
@@ -31,10 +24,10 @@ def render() -> None:
         "Below, the lecture's f(x, y) = sin(x)·y with its rule ∂f = cos(x)·y·ẋ + sin(x)·ẏ."
     )
     c = st.columns(4)
-    x = c[0].number_input("x", key=f"{P}x", step=0.1, format="%.3f")
-    y = c[1].number_input("y", key=f"{P}y", step=0.1, format="%.3f")
-    dx = c[2].number_input("tangent ẋ", key=f"{P}dx", step=0.1, format="%.3f")
-    dy = c[3].number_input("tangent ẏ", key=f"{P}dy", step=0.1, format="%.3f")
+    x = c[0].number_input("x", value=2.0, key="b_cx", step=0.1, format="%.3f", **BOUND)
+    y = c[1].number_input("y", value=3.0, key="b_cy", step=0.1, format="%.3f", **BOUND)
+    dx = c[2].number_input("tangent ẋ", value=1.0, key="b_cdx", step=0.1, format="%.3f", **BOUND)
+    dy = c[3].number_input("tangent ẏ", value=0.0, key="b_cdy", step=0.1, format="%.3f", **BOUND)
     result = cached.custom_jvp(float(x), float(y), (float(dx), float(dy)))
     exact_value = math.sin(x) * y
     exact_tangent = math.cos(x) * y * dx + math.sin(x) * dy
@@ -59,9 +52,9 @@ def render() -> None:
         "(the sigmoid) is just below 1. A custom rule that computes the sigmoid stably "
         "stays exact."
     )
-    dtype = st.radio("Precision", DTYPES, key=f"{P}dtype", horizontal=True)
+    dtype = st.radio("Precision", DTYPES, key="b_ct", horizontal=True, **BOUND)
     comparison = cached.softplus(dtype)
-    charts.show(softplus_figure(comparison), key=f"{P}softplus")
+    charts.show(softplus_figure(comparison), key="b_c_softplus")
     st.caption(
         f"In {dtype}, the naive gradient is nan from x ≈ {comparison.breaks_at:.4g} on "
         "(where eˣ overflows); the custom rule's gradient equals the sigmoid everywhere."

@@ -7,15 +7,10 @@ import streamlit as st
 
 from core.beyond_grad.code_view import has_aux_code
 from ui import beyond_grad_cached as cached
-from ui import url_state
+from ui.beyond_grad import BOUND
 from ui.widgets import code_behind, number
 
-P = "bg_a_"
-DEFAULTS = {f"{P}x": 2.0, f"{P}y": 3.0}
-FIELDS = [
-    url_state.Field(f"b_a{name}", f"{P}{name}", url_state.finite, url_state.write_number)
-    for name in ("x", "y")
-]
+OLD_LINKS = {}  # numbers, written as the number inputs write them
 
 
 def render() -> None:
@@ -25,8 +20,8 @@ def render() -> None:
         "is and is not differentiated. The lecture's f(x, y) = x² + y returns (value, 42)."
     )
     c = st.columns(4)
-    x = float(c[0].number_input("x", key=f"{P}x", step=0.1, format="%.3f"))
-    y = float(c[1].number_input("y", key=f"{P}y", step=0.1, format="%.3f"))
+    x = float(c[0].number_input("x", value=2.0, key="b_ax", step=0.1, format="%.3f", **BOUND))
+    y = float(c[1].number_input("y", value=3.0, key="b_ay", step=0.1, format="%.3f", **BOUND))
     result = cached.has_aux(x, y)
     st.table(
         pd.DataFrame(

@@ -9,31 +9,17 @@ import streamlit as st
 from core.beyond_grad.code_typed import implicit_code
 from core.beyond_grad.code_view import inverse_code
 from core.beyond_grad.figures import root_figure
+from core.language.text_input import MAX_LENGTH
 from ui import beyond_grad_cached as cached
-from ui import charts, url_state
+from ui import charts
+from ui.beyond_grad import BOUND
 from ui.several_variables.inputs import scalar_function
 from ui.widgets import code_behind, matrix_table, number
 
-P = "bg_i_"
 NAMES = ("x", "a")
-DEFAULTS = {
-    f"{P}f": "a x^3 - x - 2", f"{P}a": 2.0, f"{P}low": 1.0, f"{P}high": 2.0,
-    **{f"{P}A{i}": v for i, v in enumerate((2.0, 1.0, 1.0, 3.0))},
-    **{f"{P}dA{i}": v for i, v in enumerate((1.0, 0.0, 0.0, 0.0))},
-}  # fmt: skip
-FIELDS = [
-    url_state.Field("b_if", f"{P}f", lambda text: text[:500]),
-    *(
-        url_state.Field(f"b_i{name}", f"{P}{name}", url_state.finite, url_state.write_number)
-        for name in (
-            "a",
-            "low",
-            "high",
-            *(f"A{i}" for i in range(4)),
-            *(f"dA{i}" for i in range(4)),
-        )
-    ),
-]
+F = "a x^3 - x - 2"  # the lecture's F, at a = 2, bracketed by [1, 2]
+A0, DA0 = (2.0, 1.0, 1.0, 3.0), (1.0, 0.0, 0.0, 0.0)  # the first view's A and ∂A, by rows
+OLD_LINKS = {}  # F as typed, and numbers: written as the widgets write them
 
 
 def render() -> None:
@@ -44,23 +30,25 @@ def render() -> None:
     )
     c = st.columns([3, 1, 1, 1])
     text = c[0].text_input(
-        "F(x, a) =", key=f"{P}f", help="e.g. a x^3 - x - 2, x^2 - a, cos(x) - a x"
-    )
-    a = c[1].number_input("a", key=f"{P}a", step=0.1, format="%.3f")
-    low = c[2].number_input("bracket: x from", key=f"{P}low", step=0.1, format="%.3f")
-    high = c[3].number_input("bracket: x to", key=f"{P}high", step=0.1, format="%.3f")
-    parsed = scalar_function(text, NAMES, key=f"{P}f", default=DEFAULTS[f"{P}f"])
-    if parsed is not None:
-        bracket = (float(low), float(high))
-        try:
-            report = cached.root_report(parsed.text, float(a), bracket)
-            curve = cached.root_curve(parsed.text, float(a), bracket)
-        except ValueError as error:
-            st.error(str(error), icon=":material/error:")
-        else:
-            _root(report, curve)
-            code_behind(("JAX and SciPy: the root by brentq, its derivative by the theorem",
-                         implicit_code(parsed, "x", "a", float(a), bracket)))  # fmt: skip
+        "F(x, a) =", F, MAX_LENGTH, key="b_if",
+        help="e.g. a x^3 - x - 2, x^2 - a, cos(x) - a x", **BOUND,
+    )  # fmt: skip
+    box = {"step": 0.1, "format": "%.3f", **BOUND}
+    a = c[1].number_input("a", value=2.0, key="b_ia", **box)
+    low = c[2].number_input("bracket: x from", value=1.0, key="b_ilow", **box)
+    high = c[3].number_input("bracket: x to", value=2.0, key="b_ihigh", **box)
+    # after a typo, the last F that worked (the lecture's at first): never None
+    parsed = scalar_function(text, NAMES, key="b_if", default=F)
+    bracket = (float(low), float(high))
+    try:
+        report = cached.root_report(parsed.text, float(a), bracket)
+        curve = cached.root_curve(parsed.text, float(a), bracket)
+    except ValueError as error:
+        st.error(str(error), icon=":material/error:")
+    else:
+        _root(report, curve)
+        code_behind(("JAX and SciPy: the root by brentq, its derivative by the theorem",
+                     implicit_code(parsed, "x", "a", float(a), bracket)))  # fmt: skip
     _inverse()
 
 
@@ -87,7 +75,7 @@ def _root(report, curve) -> None:
         ).set_index("")
     )
     with right:
-        charts.show(root_figure(curve, report), key=f"{P}root")
+        charts.show(root_figure(curve, report), key="b_i_root")
     st.caption(
         "For the lecture's F = a x³ − x − 2 at a = 2 this is −0.2213991627 in float64; the "
         "lecture's float32 printout reads −0.22139914."
@@ -101,12 +89,12 @@ def _inverse() -> None:
         "through the solver that inverted A. Checked against jax.jacfwd(jnp.linalg.inv)."
     )
     c = st.columns(8)
+    entries = [(f"A{'₁₂'[k // 2]}{'₁₂'[k % 2]}", f"b_iA{k}", A0[k]) for k in range(4)] + [
+        (f"∂A{'₁₂'[k // 2]}{'₁₂'[k % 2]}", f"b_idA{k}", DA0[k]) for k in range(4)
+    ]
     values = [
-        float(c[i].number_input(label, key=f"{P}{key}", step=0.1, format="%.2f"))
-        for i, (label, key) in enumerate(
-            [(f"A{'₁₂'[k // 2]}{'₁₂'[k % 2]}", f"A{k}") for k in range(4)]
-            + [(f"∂A{'₁₂'[k // 2]}{'₁₂'[k % 2]}", f"dA{k}") for k in range(4)]
-        )
+        float(c[i].number_input(label, value=value, key=key, step=0.1, format="%.2f", **BOUND))
+        for i, (label, key, value) in enumerate(entries)
     ]
     A, dA = tuple(values[:4]), tuple(values[4:])
     try:

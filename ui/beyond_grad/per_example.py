@@ -6,19 +6,11 @@ import streamlit as st
 
 from core.beyond_grad.code_view import per_example_code
 from ui import beyond_grad_cached as cached
-from ui import url_state
+from ui.beyond_grad import BOUND
 from ui.widgets import code_behind, matrix_table, number
 
-P = "bg_p_"
-DEFAULTS = {
-    **{f"{P}w{i}": 1.0 for i in range(3)},
-    **{f"{P}x{i}": float(i + 1) for i in range(3)},
-}
-FIELDS = [
-    url_state.Field(f"b_p{name}{i}", f"{P}{name}{i}", url_state.finite, url_state.write_number)
-    for name in ("w", "x")
-    for i in range(3)
-]
+W, X0 = (1.0, 1.0, 1.0), (1.0, 2.0, 3.0)  # the first view's weights and row x₀
+OLD_LINKS = {}  # numbers, written as the number inputs write them
 
 
 def render() -> None:
@@ -28,9 +20,15 @@ def render() -> None:
         "the weights are shared (None), the rows are mapped (0)."
     )
     c = st.columns(6)
-    w = tuple(float(c[i].number_input(f"w{'₁₂₃'[i]}", key=f"{P}w{i}", step=0.5)) for i in range(3))
+    w = tuple(
+        float(c[i].number_input(f"w{'₁₂₃'[i]}", value=W[i], key=f"b_pw{i}", step=0.5, **BOUND))
+        for i in range(3)
+    )
     x0 = tuple(
-        float(c[3 + i].number_input(f"x₀{'₁₂₃'[i]}", key=f"{P}x{i}", step=0.5)) for i in range(3)
+        float(
+            c[3 + i].number_input(f"x₀{'₁₂₃'[i]}", value=X0[i], key=f"b_px{i}", step=0.5, **BOUND)
+        )
+        for i in range(3)
     )
     st.markdown("loss(w, x) = w·x, over the rows x₀ and x₁ = 2x₀: its gradient in w is x itself.")
     gradients = cached.per_example_gradients(w, x0)

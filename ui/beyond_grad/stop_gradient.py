@@ -8,18 +8,13 @@ import streamlit as st
 from core.beyond_grad.code_view import stop_gradient_code
 from core.beyond_grad.rule_figures import td_figure
 from ui import beyond_grad_cached as cached
-from ui import charts, url_state
+from ui import charts
+from ui.beyond_grad import BOUND
 from ui.widgets import code_behind, number
 
-P = "bg_s_"
 S_PREV, S = (1.0, 2.0, -1.0), (2.0, 1.0, 0.0)
-THETA = (0.1, -0.1, 0.0)
-DEFAULTS = {**{f"{P}t{i}": value for i, value in enumerate(THETA)}, f"{P}r": 1.0}
-read = url_state.number_between(-2.0, 2.0, 0.1)
-FIELDS = [
-    *(url_state.Field(f"b_st{i}", f"{P}t{i}", read, url_state.write_number) for i in range(3)),
-    url_state.Field("b_sr", f"{P}r", read, url_state.write_number),
-]
+THETA = (0.1, -0.1, 0.0)  # the first view's θ, and its reward 1
+OLD_LINKS = {}  # numbers, written as the sliders write them
 
 
 def render() -> None:
@@ -31,9 +26,10 @@ def render() -> None:
     )
     c = st.columns(4)
     theta = tuple(
-        float(c[i].slider(f"θ{'₁₂₃'[i]}", -2.0, 2.0, step=0.1, key=f"{P}t{i}")) for i in range(3)
+        float(c[i].slider(f"θ{'₁₂₃'[i]}", -2.0, 2.0, THETA[i], step=0.1, key=f"b_st{i}", **BOUND))
+        for i in range(3)
     )
-    r = float(c[3].slider("reward r", -2.0, 2.0, step=0.1, key=f"{P}r"))
+    r = float(c[3].slider("reward r", -2.0, 2.0, 1.0, step=0.1, key="b_sr", **BOUND))
     st.markdown(f"s_prev = {S_PREV}, s = {S}")
     update = cached.td_update(theta, S_PREV, r, S)
     left, right = st.columns([2, 3])
@@ -54,7 +50,7 @@ def render() -> None:
             "the target moves too, and the update is δ·(s − s_prev)."
         )
     with right:
-        charts.show(td_figure(update), key=f"{P}figure")
+        charts.show(td_figure(update), key="b_s_figure")
     code_behind(
         ("JAX: the TD(0) update with stop_gradient", stop_gradient_code(theta, S_PREV, r, S))
     )

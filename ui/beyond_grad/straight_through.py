@@ -8,15 +8,13 @@ import streamlit as st
 from core.beyond_grad.code_view import straight_through_code
 from core.beyond_grad.rule_figures import rounding_figure
 from ui import beyond_grad_cached as cached
-from ui import charts, url_state
+from ui import charts
+from ui.beyond_grad import BOUND
 from ui.widgets import code_behind, number
 
-P = "bg_t_"
 W = (1.0, 2.0, 3.0)
-Y = (0.1, 0.2, 0.7)
-DEFAULTS = {f"{P}y{i}": value for i, value in enumerate(Y)}
-read = url_state.number_between(0.0, 1.0, 0.05)
-FIELDS = [url_state.Field(f"b_ty{i}", f"{P}y{i}", read, url_state.write_number) for i in range(3)]
+Y = (0.1, 0.2, 0.7)  # the first view's soft probabilities
+OLD_LINKS = {}  # numbers, written as the sliders write them
 
 
 def _vector(values) -> str:
@@ -31,7 +29,8 @@ def render() -> None:
     )
     c = st.columns(3)
     y = tuple(
-        float(c[i].slider(f"y{'₁₂₃'[i]}", 0.0, 1.0, step=0.05, key=f"{P}y{i}")) for i in range(3)
+        float(c[i].slider(f"y{'₁₂₃'[i]}", 0.0, 1.0, Y[i], step=0.05, key=f"b_ty{i}", **BOUND))
+        for i in range(3)
     )
     st.markdown(f"w = {W}; f(y) = wᵀ q(y)")
     try:
@@ -50,7 +49,7 @@ def render() -> None:
             ]
         ).set_index("")
     )  # fmt: skip
-    charts.show(rounding_figure(cached.rounding()), key=f"{P}rounding")
+    charts.show(rounding_figure(cached.rounding()), key="b_t_rounding")
     st.caption(
         "The same in one dimension: round(x) is a staircase whose true derivative is 0 "
         "(undefined at the jumps); the straight-through estimator pretends it is 1."

@@ -8,17 +8,14 @@ import streamlit as st
 from core.beyond_grad.code_typed import swell_code
 from core.beyond_grad.figures import swell_figure
 from core.beyond_grad.swell import DEFAULT_FUNCTION
+from core.language.text_input import MAX_LENGTH
 from ui import beyond_grad_cached as cached
-from ui import charts, symbolic_jobs, url_state
+from ui import charts, symbolic_jobs
+from ui.beyond_grad import BOUND
 from ui.several_variables.inputs import scalar_function
 from ui.widgets import code_behind
 
-P = "bg_w_"
-DEFAULTS = {f"{P}f": DEFAULT_FUNCTION, f"{P}order": 8}
-FIELDS = [
-    url_state.Field("b_wf", f"{P}f", lambda text: text[:500]),
-    url_state.Field("b_wn", f"{P}order", url_state.integer_between(1, 8), url_state.write_number),
-]
+OLD_LINKS = {}  # f as typed, the order as a number: as the widgets write them
 
 
 def render() -> None:
@@ -32,9 +29,12 @@ def render() -> None:
         "Explorer uses) carries all orders in one pass and grows only polynomially."
     )
     c = st.columns([3, 2])
-    text = c[0].text_input("f(x) =", key=f"{P}f", help="e.g. sin(x) exp(−x²/2), x^x, tan(x)")
-    order = c[1].slider("Highest order", 1, 8, key=f"{P}order")
-    parsed = scalar_function(text, ("x",), key=f"{P}f", default=DEFAULTS[f"{P}f"])
+    text = c[0].text_input(
+        "f(x) =", DEFAULT_FUNCTION, MAX_LENGTH, key="b_wf",
+        help="e.g. sin(x) exp(−x²/2), x^x, tan(x)", **BOUND,
+    )  # fmt: skip
+    order = c[1].slider("Highest order", 1, 8, 8, key="b_wn", **BOUND)
+    parsed = scalar_function(text, ("x",), key="b_wf", default=DEFAULT_FUNCTION)
     job = cached.swell_job(parsed, int(order))
     if not job.done:
         symbolic_jobs.when_pending([job])
@@ -42,7 +42,7 @@ def render() -> None:
     swell = job.value()
     if swell.message:
         st.info(swell.message, icon=":material/hourglass_disabled:")
-    charts.show(swell_figure(swell), key=f"{P}figure")
+    charts.show(swell_figure(swell), key="b_w_figure")
     st.table(
         pd.DataFrame(
             [

@@ -11,46 +11,36 @@ from core.figures.plotting import for_screen
 from core.several_variables.change_figures import change_figure
 from core.several_variables.code_hessians_and_areas import change_of_variables_code
 from core.several_variables.maps import POLAR, VARIABLES
-from ui import charts, url_state
+from ui import charts
 from ui import several_variables_cached as cached
-from ui.several_variables.inputs import vector_function
+from ui.several_variables.inputs import coordinate_input, function_input, vector_function
 from ui.widgets import code_behind, example_picker, number
 
-P = "sv_c_"
+P = "v_c"  # the URL names: v_cf, v_cu0, v_cu1, v_cv0, v_cv1, v_cpu, v_cpv
+OLD_LINKS = {}  # every value is written as old links wrote it
 EXAMPLES = {
     POLAR: "polar coordinates (u = ρ, v = θ): the unit disc, area π",
     "[2u cos(v), u sin(v)]": "an ellipse with semi-axes 2 and 1: area 2π",
     "[u + v/2, v]": "a shear: areas kept, det J = 1",
     "[u^2 - v^2, 2u v]": "z ↦ z²: areas grow like 4|z|²",
 }
-DEFAULTS = {
-    f"{P}f": POLAR,
-    f"{P}u0": 0.0, f"{P}u1": 1.0, f"{P}v0": 0.0, f"{P}v1": 2 * math.pi,
-    f"{P}pu": 0.5, f"{P}pv": 1.0,
-}  # fmt: skip
-FIELDS = [
-    url_state.Field("v_cf", f"{P}f", lambda text: text[:500]),
-    *(
-        url_state.Field(f"v_c{name}", f"{P}{name}", url_state.finite, url_state.write_number)
-        for name in ("u0", "u1", "v0", "v1", "pu", "pv")
-    ),
-]
 
 
 def render() -> None:
     c1, c2 = st.columns([3, 2])
-    text = c1.text_input(
-        "(x, y) = T(u, v) = [x(u, v), y(u, v)]", key=f"{P}f", help="e.g. [u cos(v), u sin(v)]"
+    text = function_input(
+        c1, "(x, y) = T(u, v) = [x(u, v), y(u, v)]", f"{P}f", POLAR,
+        "e.g. [u cos(v), u sin(v)]", vector=True,
     )  # fmt: skip
     example_picker(c2, EXAMPLES, P)
     d = st.columns(6)
-    u_range = (d[0].number_input("u from", key=f"{P}u0", step=0.1, format="%.4f"),
-               d[1].number_input("u to", key=f"{P}u1", step=0.1, format="%.4f"))  # fmt: skip
-    v_range = (d[2].number_input("v from", key=f"{P}v0", step=0.1, format="%.4f"),
-               d[3].number_input("v to", key=f"{P}v1", step=0.1, format="%.4f"))  # fmt: skip
-    point = (d[4].number_input("Point u", key=f"{P}pu", step=0.1, format="%.3f"),
-             d[5].number_input("Point v", key=f"{P}pv", step=0.1, format="%.3f"))  # fmt: skip
-    mapping = vector_function(text, VARIABLES, components=2, key=f"{P}f", default=DEFAULTS[f"{P}f"])
+    u_range = (coordinate_input(d[0], "u from", f"{P}u0", 0.0, "%.4f"),
+               coordinate_input(d[1], "u to", f"{P}u1", 1.0, "%.4f"))  # fmt: skip
+    v_range = (coordinate_input(d[2], "v from", f"{P}v0", 0.0, "%.4f"),
+               coordinate_input(d[3], "v to", f"{P}v1", 2 * math.pi, "%.4f"))  # fmt: skip
+    point = (coordinate_input(d[4], "Point u", f"{P}pu", 0.5),
+             coordinate_input(d[5], "Point v", f"{P}pv", 1.0))  # fmt: skip
+    mapping = vector_function(text, VARIABLES, components=2, key=f"{P}f", default=POLAR)
     if not (u_range[0] < u_range[1] and v_range[0] < v_range[1]):
         st.error(
             "Each range needs from < to: the (u, v) box must have an inside.",
@@ -69,7 +59,7 @@ def render() -> None:
         names |= {"u_title": "u = ρ", "v_title": "v = θ", "uv_title": "(u, v) = (ρ, θ)",
                  "u_name": "ρ", "v_name": "θ"}  # fmt: skip
     figure = change_figure(view["image"], view["determinants"], **names)
-    charts.show(for_screen(figure), key=f"{P}figure")
+    charts.show(for_screen(figure), key=f"{P}_figure")
     st.caption(
         "Left: the (u, v) box and its grid. Right: its image under T. Each small cell of "
         "area du dv becomes a curved cell of area |det J| du dv: for polar coordinates "

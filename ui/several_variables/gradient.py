@@ -14,17 +14,21 @@ from core.several_variables.gradient_figures import (
     gradient_figure,
     tangent_plane_figure,
 )
-from ui import charts, symbolic_jobs, url_state
+from ui import charts, old_links, symbolic_jobs
 from ui import several_variables_cached as cached
 from ui.several_variables.inputs import (
+    SECTION_WIDGET,
     XY,
+    function_input,
     point_from_click,
     point_inputs,
     scalar_function,
 )
 from ui.widgets import code_behind, difference, example_picker, number
 
-P = "sv_g_"
+P = "v_g"  # the URL names: v_gf, v_gx, v_gy, v_gr (range), v_ga (angle), v_gv (view)
+DEFAULT_F = "x^2 + y"
+DEFAULT_POINT = (2.0, 3.0)
 EXAMPLES = {
     "x^2 + y": "the lecture's example: at (2, 3), f = 7, ∂f/∂x = 4, ∂f/∂y = 1",
     "sin(x) cos(y)": "an egg box: maxima, minima and saddles in a grid",
@@ -34,36 +38,30 @@ EXAMPLES = {
 }
 RANGES = [1, 2, 3, 4, 5, 6, 8, 10]
 VIEWS = {"plane": "tangent plane", "slice": "directional derivative"}
-DEFAULTS = {
-    f"{P}f": "x^2 + y",
-    f"{P}x": 2.0,
-    f"{P}y": 3.0,
-    f"{P}range": 4,
-    f"{P}angle": 45,
-    f"{P}view": VIEWS["plane"],
-}
-FIELDS = [
-    url_state.Field("v_gf", f"{P}f", lambda text: text[:500]),
-    url_state.Field("v_gx", f"{P}x", url_state.finite, url_state.write_number),
-    url_state.Field("v_gy", f"{P}y", url_state.finite, url_state.write_number),
-    url_state.Field("v_gr", f"{P}range", url_state.number_in(RANGES), url_state.write_number),
-    url_state.Field(
-        "v_ga", f"{P}angle", url_state.integer_between(0, 355, 5), url_state.write_number
-    ),
-    url_state.Field("v_gv", f"{P}view", url_state.label_of(VIEWS), url_state.write_label(VIEWS)),
-]
+# Old links named the view by its code; the radio writes it as shown.
+OLD_LINKS = {f"{P}v": old_links.codes(VIEWS)}
 
 
 def render() -> None:
     c1, c2, c3 = st.columns([3, 2, 2])
-    text = c1.text_input("f(x, y) =", key=f"{P}f", help="e.g. x^2 + y, sin(x) cos(y), x e^(−x²−y²)")
+    text = function_input(
+        c1, "f(x, y) =", f"{P}f", DEFAULT_F, "e.g. x^2 + y, sin(x) cos(y), x e^(−x²−y²)"
+    )
     example_picker(c2, EXAMPLES, P)
-    half = c3.select_slider("Plot range: x, y ∈ [−R, R]", RANGES, key=f"{P}range")
-    parsed = scalar_function(text, key=f"{P}f", default=DEFAULTS[f"{P}f"])
+    half = c3.select_slider(
+        "Plot range: x, y ∈ [−R, R]", RANGES, value=4, key=f"{P}r", **SECTION_WIDGET
+    )
+    parsed = scalar_function(text, key=f"{P}f", default=DEFAULT_F)
     p1, p2, p3, p4 = st.columns([1, 1, 2, 2])
-    point = point_inputs((p1, p2), P)
-    angle = p3.slider("Direction u: angle from the x-axis (°)", 0, 355, step=5, key=f"{P}angle")
-    view = p4.radio("Beside the contours", list(VIEWS.values()), key=f"{P}view", horizontal=True)
+    point = point_inputs((p1, p2), P, DEFAULT_POINT)
+    angle = p3.slider(
+        "Direction u: angle from the x-axis (°)", 0, 355, value=45, step=5, key=f"{P}a",
+        **SECTION_WIDGET,
+    )  # fmt: skip
+    view = p4.radio(
+        "Beside the contours", list(VIEWS.values()), key=f"{P}v", horizontal=True,
+        **SECTION_WIDGET,
+    )  # fmt: skip
     box = (-float(half), float(half))
     field = cached.gradient_field(parsed.text, box, box)
     try:
@@ -71,7 +69,7 @@ def render() -> None:
     except ValueError as error:  # f undefined at the point: the contours still show
         st.error(str(error), icon=":material/error:")
         charts.show(
-            for_screen(gradient_figure(field, point, np.full(2, np.nan))), key=f"{P}contour",
+            for_screen(gradient_figure(field, point, np.full(2, np.nan))), key=f"{P}_contour",
             on_select=_move, selection_mode="points",
         )  # fmt: skip
         return
@@ -84,18 +82,18 @@ def render() -> None:
     left, right = st.columns([1, 1])
     with left:
         charts.show(
-            for_screen(gradient_figure(field, point, partials.ad, unit)), key=f"{P}contour",
+            for_screen(gradient_figure(field, point, partials.ad, unit)), key=f"{P}_contour",
             on_select=_move, selection_mode="points",
         )  # fmt: skip
     if view == VIEWS["plane"]:
         plane = cached.tangent_plane(parsed.text, point, box, box)
         with right:  # 3-D: float32 already
-            charts.show(tangent_plane_figure(plane), key=f"{P}plane")
+            charts.show(tangent_plane_figure(plane), key=f"{P}_plane")
     else:
         t, values = cached.directional_slice(parsed.text, point, tuple(unit), float(half))
         figure = directional_slice_figure(t, values, partials.value, directional.by_gradient)
         with right:
-            charts.show(for_screen(figure), key=f"{P}slice")
+            charts.show(for_screen(figure), key=f"{P}_slice")
     st.caption(
         "Arrows: ∇f, which points uphill, across the contours, and is longest where f is "
         "steepest. Click the contour plot to move the point."
@@ -115,7 +113,7 @@ def render() -> None:
 
 
 def _move() -> None:
-    point_from_click(f"{P}contour", f"{P}x", f"{P}y")
+    point_from_click(f"{P}_contour", f"{P}x", f"{P}y")
 
 
 def _partials_table(point, partials, symbolic) -> None:

@@ -9,17 +9,21 @@ import streamlit as st
 from core.figures.plotting import for_screen
 from core.several_variables.code_hessians_and_areas import hessian_code
 from core.several_variables.gradient_figures import gradient_figure
-from ui import charts, symbolic_jobs, url_state
+from ui import charts, symbolic_jobs
 from ui import several_variables_cached as cached
 from ui.several_variables.inputs import (
+    SECTION_WIDGET,
     XY,
+    function_input,
     point_from_click,
     point_inputs,
     scalar_function,
 )
 from ui.widgets import code_behind, example_picker, matrix_table, number
 
-P = "sv_h_"
+P = "v_h"  # the URL names: v_hf, v_hx, v_hy, v_hr (the search box's R)
+DEFAULT_F = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
+OLD_LINKS = {}  # every value is written as old links wrote it
 EXAMPLES = {
     "(x^2 + y - 11)^2 + (x + y^2 - 7)^2": "Himmelblau: 4 minima, a maximum, 4 saddles",
     "x^2 + y^2": "a bowl: H = 2I everywhere",
@@ -29,31 +33,21 @@ EXAMPLES = {
     "sin(x) cos(y)": "an egg box of minima, maxima and saddles",
 }
 RANGES = [1, 2, 3, 4, 5, 6, 8, 10]
-DEFAULTS = {
-    f"{P}f": "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
-    f"{P}x": 3.0,
-    f"{P}y": 2.0,
-    f"{P}range": 5,
-}
-FIELDS = [
-    url_state.Field("v_hf", f"{P}f", lambda text: text[:500]),
-    url_state.Field("v_hx", f"{P}x", url_state.finite, url_state.write_number),
-    url_state.Field("v_hy", f"{P}y", url_state.finite, url_state.write_number),
-    url_state.Field("v_hr", f"{P}range", url_state.number_in(RANGES), url_state.write_number),
-]
 
 
 def _move() -> None:
-    point_from_click(f"{P}contour", f"{P}x", f"{P}y")
+    point_from_click(f"{P}_contour", f"{P}x", f"{P}y")
 
 
 def render() -> None:
     c1, c2, c3, c4, c5 = st.columns([3, 2, 1, 1, 2])
-    text = c1.text_input("f(x, y) =", key=f"{P}f", help="e.g. x^2 - y^2, x^4 + y^4")
+    text = function_input(c1, "f(x, y) =", f"{P}f", DEFAULT_F, "e.g. x^2 - y^2, x^4 + y^4")
     example_picker(c2, EXAMPLES, P)
-    point = point_inputs((c3, c4), P)
-    half = c5.select_slider("Search box: x, y ∈ [−R, R]", RANGES, key=f"{P}range")
-    parsed = scalar_function(text, key=f"{P}f", default=DEFAULTS[f"{P}f"])
+    point = point_inputs((c3, c4), P, (3.0, 2.0))
+    half = c5.select_slider(
+        "Search box: x, y ∈ [−R, R]", RANGES, value=5, key=f"{P}r", **SECTION_WIDGET
+    )
+    parsed = scalar_function(text, key=f"{P}f", default=DEFAULT_F)
     box = (-float(half), float(half))
     search = cached.stationary_points(parsed.text, box, box)
     field = cached.gradient_field(parsed.text, box, box)
@@ -69,7 +63,7 @@ def render() -> None:
     )
     with left:
         charts.show(
-            for_screen(gradient_figure(field, point, gradient, marks=marks)), key=f"{P}contour",
+            for_screen(gradient_figure(field, point, gradient, marks=marks)), key=f"{P}_contour",
             on_select=_move, selection_mode="points",
         )  # fmt: skip
     left.caption("Click the plot to move the point p. Marks: stationary points, by kind.")

@@ -7,12 +7,19 @@ from collections.abc import Sequence
 import streamlit as st
 
 from core import ExpressionError
+from core.language.text_input import MAX_LENGTH
+from core.language.vector import MAX_VECTOR_LENGTH
 from ui import several_variables_cached as cached
 from ui.cached import parse
 from ui.reading import show_reading
 from ui.widgets import expression_error
 
 XY = cached.XY
+# Every value of a section is bound to the URL under its key (the name old links used) and
+# kept while the section is not shown, for as long as the person stays on the page. Not
+# "session": a page switch and back opens the page as its link says, as the sidebar's other
+# pages do, and a section's values in the link are those of the section shown.
+SECTION_WIDGET = {"bind": "query-params", "persist_state": "page"}
 
 
 def _names(variables: Sequence[str]) -> str:
@@ -137,11 +144,33 @@ def _only(parsed, variables: Sequence[str]) -> bool:
     return False
 
 
-def point_inputs(columns, prefix: str, names: Sequence[str] = XY) -> tuple[float, ...]:
-    """The point's coordinates: an input "Point x" keyed prefix + "x" per name, one a column."""
+def function_input(column, label: str, key: str, default: str, help: str, vector: bool = False):
+    """A section's typed function, bound to the URL under `key` (its old link name).
+
+    A link may hold any text; the parser refuses one longer than its limit with a sentence,
+    and `max_chars` keeps a person from typing past it (a vector: four full components).
+    """
+    return column.text_input(
+        label, value=default, key=key, help=help,
+        max_chars=MAX_VECTOR_LENGTH if vector else MAX_LENGTH, **SECTION_WIDGET,
+    )  # fmt: skip
+
+
+def point_inputs(
+    columns, prefix: str, point: Sequence[float], names: Sequence[str] = XY
+) -> tuple[float, ...]:
+    """The point's coordinates: an input "Point x" keyed prefix + "x" per name, one a column,
+    bound to the URL under its key, starting at `point`."""
     return tuple(
-        float(column.number_input(f"Point {name}", key=f"{prefix}{name}", step=0.1, format="%.3f"))
-        for column, name in zip(columns, names, strict=True)
+        float(coordinate_input(column, f"Point {name}", f"{prefix}{name}", value, "%.3f"))
+        for column, name, value in zip(columns, names, point, strict=True)
+    )
+
+
+def coordinate_input(column, label: str, key: str, value: float, shown: str = "%.3f") -> float:
+    """A number input of a section, bound to the URL under `key` (its old link name)."""
+    return column.number_input(
+        label, value=float(value), key=key, step=0.1, format=shown, **SECTION_WIDGET
     )
 
 

@@ -8,33 +8,37 @@ import streamlit as st
 
 from core.several_variables.code_view import jacobian_code
 from ui import several_variables_cached as cached
-from ui import symbolic_jobs, url_state
-from ui.several_variables.inputs import XY, point_inputs, vector_function
+from ui import symbolic_jobs
+from ui.several_variables.inputs import (
+    SECTION_WIDGET,
+    XY,
+    function_input,
+    point_inputs,
+    vector_function,
+)
 from ui.widgets import code_behind, example_picker, matrix_table
 
-P = "sv_j_"
+P = "v_j"  # the URL names: v_jf, v_jx, v_jy, v_jtime (time the typed f)
 EXAMPLES = {
     "[x^2*y, 5x + sin(y)]": "pycse's example: J(0.5, 0.5) = [[0.5, 0.25], [5, 0.87758]]",
     "[x^2 + y^2, x*y]": "the lecture's map of the plane",
     "[x cos(y), x sin(y), x]": "a cone in ℝ³ (tall: 3 outputs, 2 inputs)",
     "x^2 y + exp(y)": "one function: J is ∇f as a row",
 }
-DEFAULTS = {f"{P}f": "[x^2*y, 5x + sin(y)]", f"{P}x": 0.5, f"{P}y": 0.5}
-FIELDS = [
-    url_state.Field("v_jf", f"{P}f", lambda text: text[:500]),
-    url_state.Field("v_jx", f"{P}x", url_state.finite, url_state.write_number),
-    url_state.Field("v_jy", f"{P}y", url_state.finite, url_state.write_number),
-]
+DEFAULT_F = "[x^2*y, 5x + sin(y)]"
+DEFAULT_POINT = (0.5, 0.5)
+OLD_LINKS = {}  # every value is written as old links wrote it
 
 
 def render() -> None:
     c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
-    text = c1.text_input(
-        "f(x, y) = [f₁, f₂, …]", key=f"{P}f", help="1 to 4 components, e.g. [x^2*y, 5x + sin(y)]"
+    text = function_input(
+        c1, "f(x, y) = [f₁, f₂, …]", f"{P}f", DEFAULT_F,
+        "1 to 4 components, e.g. [x^2*y, 5x + sin(y)]", vector=True,
     )  # fmt: skip
     example_picker(c2, EXAMPLES, P)
-    point = point_inputs((c3, c4), P)
-    vector = vector_function(text, XY, key=f"{P}f", default=DEFAULTS[f"{P}f"])
+    point = point_inputs((c3, c4), P, DEFAULT_POINT)
+    vector = vector_function(text, XY, key=f"{P}f", default=DEFAULT_F)
     forward, reverse = cached.jacobians(vector.text, point)
     job = cached.symbolic_jacobian_job(vector, point)
     drawn = job.done  # read once: a job done later is polled, not lost
@@ -86,15 +90,15 @@ def _why_both(vector) -> None:
         "a loss of many parameters) is cheaper in reverse. Below, f is made tall and "
         "wide, and timed."
     )
-    example = cached.parse_vector(DEFAULTS[f"{P}f"], XY)
+    example = cached.parse_vector(DEFAULT_F, XY)
     mine = vector.text != example.text and st.toggle(
         "Time your f (about 0.3 s of the server's time; the table below is the example's "
-        "until then)", key=f"{P}time_mine",
+        "until then)", key=f"{P}time", **SECTION_WIDGET,
     )  # fmt: skip
     timed = vector if mine else example
     if timed is example:
         # In backticks: the canonical text's `*` would otherwise turn into italics.
-        st.caption(f"Timed: the example f(x, y) = [x²y, 5x + sin y] (`{DEFAULTS[f'{P}f']}`).")
+        st.caption(f"Timed: the example f(x, y) = [x²y, 5x + sin y] (`{DEFAULT_F}`).")
     timings = cached.mode_timings(timed.text)
     table = pd.DataFrame(
         [

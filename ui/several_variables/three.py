@@ -7,20 +7,14 @@ import streamlit as st
 
 from core.several_variables.code_view import three_variables_code
 from ui import several_variables_cached as cached
-from ui import symbolic_jobs, url_state
-from ui.several_variables.inputs import point_inputs, scalar_function
+from ui import symbolic_jobs
+from ui.several_variables.inputs import function_input, point_inputs, scalar_function
 from ui.widgets import code_behind, difference, number
 
-P = "sv_t_"
+P = "v_t"  # the URL names: v_tf, v_tx, v_ty, v_tz
 XYZ = cached.XYZ
-DEFAULTS = {f"{P}f": "x^3 + 2y^2 - 3z + 1", f"{P}x": 1.0, f"{P}y": 2.0, f"{P}z": 3.0}
-FIELDS = [
-    url_state.Field("v_tf", f"{P}f", lambda text: text[:500]),
-    *(
-        url_state.Field(f"v_t{name}", f"{P}{name}", url_state.finite, url_state.write_number)
-        for name in XYZ
-    ),
-]
+DEFAULT_F = "x^3 + 2y^2 - 3z + 1"
+OLD_LINKS = {}  # every value is written as old links wrote it
 
 
 def render() -> None:
@@ -30,9 +24,9 @@ def render() -> None:
         "it is f(x, y, z) below, and its gradient is (3, 8, −3)."
     )
     c = st.columns([3, 1, 1, 1])
-    text = c[0].text_input("f(x, y, z) =", key=f"{P}f", help="e.g. x^3 + 2y^2 - 3z + 1")
-    point = point_inputs(c[1:], P, XYZ)
-    parsed = scalar_function(text, XYZ, key=f"{P}f", default=DEFAULTS[f"{P}f"])
+    text = function_input(c[0], "f(x, y, z) =", f"{P}f", DEFAULT_F, "e.g. x^3 + 2y^2 - 3z + 1")
+    point = point_inputs(c[1:], P, (1.0, 2.0, 3.0), XYZ)
+    parsed = scalar_function(text, XYZ, key=f"{P}f", default=DEFAULT_F)
     try:
         partials = cached.partials_at(parsed.text, XYZ, point)
     except ValueError as error:

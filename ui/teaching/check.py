@@ -6,16 +6,19 @@ import streamlit as st
 
 from core import ExpressionError
 from core.figures.plotting import SCREEN_POINTS
+from core.language.text_input import MAX_LENGTH
 from core.teaching.answer_hints import label
 from core.teaching.check_code import check_code
 from core.teaching.check_figures import answer_figure
-from ui import charts, symbolic_jobs, url_state
+from ui import charts, symbolic_jobs
 from ui import teaching_cached as cached
 from ui.cached import parse
 from ui.reading import show_reading
+from ui.teaching import BOUND
 from ui.widgets import code_behind, expression_error
 
-P = "tt_c_"
+# keys: t_cf (f), t_cn (the order), t_ca (the answer); t_c_... not in the link
+F, N, A = "t_cf", "t_cn", "t_ca"
 MAX_ORDER = 6
 # shown in the picker -> (f, order, answer)
 EXAMPLES = {
@@ -28,14 +31,8 @@ EXAMPLES = {
     "tan(x), answer 1 + tan(x)^2": ("tan(x)", 1, "1 + tan(x)^2"),
     "ln(x), answer 1/x: f defined for x > 0": ("ln(x)", 1, "1/x"),
 }  # fmt: skip
-DEFAULTS = {f"{P}f": "sin(x)^2", f"{P}n": 1, f"{P}a": "sin(2x)"}
-FIELDS = [
-    url_state.Field("t_cf", f"{P}f", lambda text: text[:500]),
-    url_state.Field(
-        "t_cn", f"{P}n", url_state.integer_between(1, MAX_ORDER), url_state.write_number
-    ),
-    url_state.Field("t_ca", f"{P}a", lambda text: text[:500]),
-]
+FIRST = next(iter(EXAMPLES.values()))  # the first view: sin(x)^2, order 1, sin(2x)
+OLD_LINKS = {}  # f and the answer as typed, the order a number: as the widgets write them
 
 
 def render() -> None:
@@ -46,18 +43,21 @@ def render() -> None:
         "wrong answer gets where it differs most and a hint, and the plot shows both."
     )
     c = st.columns([3, 1, 3])
-    text = c[0].text_input("f(x) =", key=f"{P}f", help="e.g. sin(x)^2, x^2 e^x, ln(x)")
-    order = int(c[1].number_input("Order n", 1, MAX_ORDER, step=1, key=f"{P}n"))
+    text = c[0].text_input(
+        "f(x) =", FIRST[0], MAX_LENGTH, key=F, help="e.g. sin(x)^2, x^2 e^x, ln(x)", **BOUND
+    )
+    order = int(c[1].number_input("Order n", 1, MAX_ORDER, FIRST[1], step=1, key=N, **BOUND))
     c[2].selectbox(
         "Examples", list(EXAMPLES), index=None, placeholder="Choose an example…",
-        key=f"{P}example", on_change=_use_example,
+        key="t_c_example", on_change=_use_example,
     )  # fmt: skip
     a = st.columns([6, 1], vertical_alignment="bottom")
     answer = a[0].text_input(
-        f"Your {label(order)}(x) =", key=f"{P}a",
+        f"Your {label(order)}(x) =", FIRST[2], MAX_LENGTH, key=A,
         help="Your derivative of order n of f, e.g. 2 sin(x) cos(x); press Enter to check.",
+        **BOUND,
     )  # fmt: skip
-    a[1].button("Check", key=f"{P}check", type="primary", width="stretch")
+    a[1].button("Check", key="t_c_check", type="primary", width="stretch")
     parsed = _parsed(text)
     if parsed is None:
         return
@@ -72,7 +72,7 @@ def render() -> None:
     drawn = job.done  # read once: the job may end while the page draws
     worst = _verdict(job.value() if drawn else None, parsed, typed, order)
     curves = cached.answer_curves(parsed.text, typed.text, order, worst)
-    charts.show(answer_figure(curves), key=f"{P}figure", points=SCREEN_POINTS)
+    charts.show(answer_figure(curves), key="t_c_figure", points=SCREEN_POINTS)
     if parsed.parameters:
         names = ", ".join(parsed.parameters)
         st.caption(f"The plot takes {names} = 1; the check also tries other values of {names}.")
@@ -85,11 +85,9 @@ def render() -> None:
 
 
 def _use_example() -> None:
-    choice = st.session_state.get(f"{P}example")
+    choice = st.session_state.get("t_c_example")
     if choice in EXAMPLES:
-        f, order, answer = EXAMPLES[choice]
-        st.session_state[f"{P}f"], st.session_state[f"{P}n"] = f, order
-        st.session_state[f"{P}a"] = answer
+        st.session_state[F], st.session_state[N], st.session_state[A] = EXAMPLES[choice]
 
 
 def _parsed(text: str):

@@ -9,18 +9,20 @@ import pandas as pd
 import streamlit as st
 
 from core import ExpressionError
+from core.language.text_input import MAX_LENGTH
 from core.teaching.graph_figure import graph_figure
 from core.teaching.graph_rules import adjoint_of
 from core.teaching.graph_sweeps import GraphSweeps, step_nodes
-from ui import charts, url_state
+from ui import charts, old_links
 from ui.cached import parse
 from ui.reading import show_reading
+from ui.teaching import BOUND
 from ui.teaching import graph_cached as cached
 from ui.widgets import code_behind, example_picker, expression_error, number
 
-P = "tt_g_"
-STEP, STEP_FOR = f"{P}step", f"{P}step_for"  # the sweep's position, and what it is for
-MODES = {"forward": "Forward (tangents)", "reverse": "Reverse (adjoints)"}
+P = "t_g"  # keys: t_gf (f), t_gx (x₀), t_gm (the mode); t_g_... not in the link
+STEP, STEP_FOR = f"{P}_step", f"{P}_step_for"  # the sweep's position, and what it is for
+MODES = {"forward": "Forward (tangents)", "reverse": "Reverse (adjoints)"}  # code -> shown
 DEFAULT_FUNCTION = "sin(x)*sin(x) + x^2"
 EXAMPLES = {
     "sin(x)*sin(x) + x^2": "sin(x) is one node used twice; x is used twice too",
@@ -29,12 +31,7 @@ EXAMPLES = {
     "max(x, 1 - x)^2": "max takes one branch: the other sends back nothing",
     "log(x - 2)": "undefined at x₀ = 1.5: the nan flows through",
 }
-DEFAULTS = {f"{P}f": DEFAULT_FUNCTION, f"{P}x0": 1.5, f"{P}mode": MODES["forward"]}
-FIELDS = [
-    url_state.Field("t_gf", f"{P}f", lambda text: text[:500]),
-    url_state.Field("t_gx", f"{P}x0", url_state.finite, url_state.write_number),
-    url_state.Field("t_gm", f"{P}mode", url_state.label_of(MODES), url_state.write_label(MODES)),
-]
+OLD_LINKS = {"t_gm": old_links.codes(MODES)}  # the mode was written by its code
 WAITING = "…"
 
 
@@ -47,10 +44,15 @@ def render() -> None:
         "Repeated parts of f are one node. Press Step to take one node at a time."
     )
     c = st.columns([3, 3, 2])
-    text = c[0].text_input("f(x) =", key=f"{P}f", help="e.g. sin(x)*sin(x) + x^2, log(x) + x*x")
-    example_picker(c[1], EXAMPLES, P)
-    x0 = float(c[2].number_input("Point x₀", key=f"{P}x0", step=0.1, format="%.3f"))
-    label = st.radio("Mode", list(MODES.values()), key=f"{P}mode", horizontal=True)
+    text = c[0].text_input(
+        "f(x) =", DEFAULT_FUNCTION, MAX_LENGTH, key="t_gf",
+        help="e.g. sin(x)*sin(x) + x^2, log(x) + x*x", **BOUND,
+    )  # fmt: skip
+    example_picker(c[1], EXAMPLES, P)  # types into P + "f", and is keyed P + "example"
+    x0 = float(
+        c[2].number_input("Point x₀", value=1.5, key="t_gx", step=0.1, format="%.3f", **BOUND)
+    )
+    label = st.radio("Mode", list(MODES.values()), key="t_gm", horizontal=True, **BOUND)
     mode = next(code for code, title in MODES.items() if title == label)
     try:
         parsed = parse(text)
@@ -90,16 +92,16 @@ def _sweep(text: str, x0: float, mode: str) -> None:
     # The buttons sit in one row right above the graph, and the sentence (whose length
     # changes each step) below it: on a phone (390 px) Step and the graph stay in view
     # together, and pressing Step moves neither (st.columns would stack four rows).
-    b = st.container(horizontal=True, gap="small", key=f"{P}buttons")
-    b.button("Back", key=f"{P}back", icon=":material/skip_previous:", on_click=_move,
+    b = st.container(horizontal=True, gap="small", key=f"{P}_buttons")
+    b.button("Back", key=f"{P}_back", icon=":material/skip_previous:", on_click=_move,
              args=(step - 1, total), disabled=step == 0)  # fmt: skip
-    b.button("Step", key=f"{P}next", icon=":material/skip_next:", on_click=_move,
+    b.button("Step", key=f"{P}_next", icon=":material/skip_next:", on_click=_move,
              args=(step + 1, total), disabled=step == total, type="primary")  # fmt: skip
-    b.button("Reset", key=f"{P}reset", icon=":material/replay:", on_click=_move,
+    b.button("Reset", key=f"{P}_reset", icon=":material/replay:", on_click=_move,
              args=(0, total), disabled=step == 0)  # fmt: skip
-    b.button("Show all", key=f"{P}all", icon=":material/fast_forward:", on_click=_move,
+    b.button("Show all", key=f"{P}_all", icon=":material/fast_forward:", on_click=_move,
              args=(total, total), disabled=step == total)  # fmt: skip
-    charts.show(graph_figure(sweeps, mode, step), key=f"{P}figure")
+    charts.show(graph_figure(sweeps, mode, step), key=f"{P}_figure")
     st.markdown(_sentence(sweeps, mode, order, step))
     st.table(_table(sweeps, mode, order, step))
     constants = [n.name for n in sweeps.graph.nodes if n.kind == "constant"]

@@ -7,13 +7,16 @@ import re
 import streamlit as st
 
 from core import ExpressionError
+from core.language.text_input import MAX_LENGTH
 from core.teaching.check_code import steps_code
-from ui import symbolic_jobs, url_state
+from ui import old_links, symbolic_jobs
 from ui import teaching_cached as cached
 from ui.cached import parse
+from ui.teaching import BOUND
 from ui.widgets import code_behind, example_picker, expression_error
 
-P = "tt_s_"
+P = "t_r"  # keys: t_rf (f), t_rs (one step at a time); t_r_... not in the link
+DEFAULT_FUNCTION = "x^2*sin(x)"
 EXAMPLES = {
     "x^2*sin(x)": "product rule, power rule, trigonometric rule",
     "e^(x^2)/x": "quotient rule, and the chain rule inside",
@@ -24,12 +27,8 @@ EXAMPLES = {
     "3x^4 - 2x + 7": "sum, difference, constant multiple",
     "x^x": "general power: logarithmic differentiation",
 }
-DEFAULTS = {f"{P}f": "x^2*sin(x)", f"{P}stepwise": False}
-FIELDS = [
-    url_state.Field("t_rf", f"{P}f", lambda text: text[:500]),
-    url_state.Field("t_rs", f"{P}stepwise", url_state.switch, url_state.write_switch),
-]
-REVEALED = f"{P}revealed"  # (f's canonical text, how many steps are shown), stepwise only
+OLD_LINKS = {"t_rs": old_links.SWITCH}  # the switch was written 1/0
+REVEALED = f"{P}_revealed"  # (f's canonical text, how many steps are shown), stepwise only
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$:])")  # what Markdown would read as markup
 
 
@@ -43,9 +42,10 @@ def render() -> None:
     )
     c = st.columns([3, 2])
     text = c[0].text_input(
-        "f(x) =", key=f"{P}f", help="e.g. x^2 sin(x), e^(x^2)/x, ln(cos(x)), |x|·x"
-    )
-    example_picker(c[1], EXAMPLES, P)
+        "f(x) =", DEFAULT_FUNCTION, MAX_LENGTH, key="t_rf",
+        help="e.g. x^2 sin(x), e^(x^2)/x, ln(cos(x)), |x|·x", **BOUND,
+    )  # fmt: skip
+    example_picker(c[1], EXAMPLES, P)  # types into P + "f", and is keyed P + "example"
     try:
         parsed = parse(text, cached.X)
     except ExpressionError as error:
@@ -53,8 +53,8 @@ def render() -> None:
         return
     st.latex(rf"f(x) = {parsed.latex}")
     stepwise = st.toggle(
-        "One step at a time", key=f"{P}stepwise",
-        help="For a class: reveal the steps one by one, with Next step.",
+        "One step at a time", key="t_rs",
+        help="For a class: reveal the steps one by one, with Next step.", **BOUND,
     )  # fmt: skip
     job = cached.steps_job(parsed)
     if job.done:
@@ -73,11 +73,11 @@ def _steps(shown, text: str, stepwise: bool) -> None:
     if stepwise:
         count = _revealed(text, total)
         b = st.columns([1, 1, 1, 3])
-        b[0].button("Next step", key=f"{P}next", on_click=_reveal, args=(text, total, count + 1),
+        b[0].button("Next step", key=f"{P}_next", on_click=_reveal, args=(text, total, count + 1),
                     disabled=count >= total, type="primary")  # fmt: skip
-        b[1].button("All steps", key=f"{P}all", on_click=_reveal, args=(text, total, total),
+        b[1].button("All steps", key=f"{P}_all", on_click=_reveal, args=(text, total, total),
                     disabled=count >= total)  # fmt: skip
-        b[2].button("Start over", key=f"{P}restart", on_click=_reveal, args=(text, total, 0),
+        b[2].button("Start over", key=f"{P}_restart", on_click=_reveal, args=(text, total, 0),
                     disabled=count == 0)  # fmt: skip
         b[3].caption(f"{count} of {total} steps shown.")
     with st.expander(f"Steps ({total})", expanded=True, icon=":material/format_list_numbered:"):

@@ -1,0 +1,1 @@
+"""The regression page's three tabs (linear, polynomial, logistic), one module each."""
