@@ -15,9 +15,10 @@ def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def open_link(view: str, query: dict[str, str]) -> AppTest:
-    """The router's page `view` (e.g. "views/descent.py") opened from a link with `query`."""
-    at = AppTest.from_file(APP, default_timeout=120)
+def open_link(view: str, query: dict[str, str], timeout: float = 120) -> AppTest:
+    """The router's page `view` (e.g. "views/descent.py") opened from a link with `query`
+    (`timeout`: seconds each run may take)."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in query.items():
         at.query_params[key] = value
     at.switch_page(view).run()
