@@ -66,6 +66,7 @@ _NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")  # a URL name as a CSS class can hold
 # A keyed expander is a section, not a control: its key's class is on the wrapper whose
 # child is the expander; hiding it would hide its charts and buttons too.
 _NOT_A_SECTION = ':not(:has(> [data-testid="stExpander"]))'
+_NOT_A_SECTION_BELOW = ':not(:has([data-testid="stExpander"]))'
 
 
 def hidden_names() -> set[str]:
@@ -131,8 +132,12 @@ def hidden_selectors(names: set[str]) -> list[str]:
     keys = sorted(name for name in names - {EVERY_CONTROL, NAV} if _NAME.fullmatch(name))
     selectors = [f".st-key-{key}{_NOT_A_SECTION}" for key in keys]
     if EVERY_CONTROL in names:
+        # A widget's test id sits a level or two below its keyed element container (a
+        # slider's is inside a wrapper); a keyed expander's container holds controls too,
+        # and is a section: it stays.
         selectors += [
-            f'[data-testid="stMain"] [class*="st-key-"]:has(> [data-testid="{kind}"])'
+            f'[data-testid="stMain"] .stElementContainer[class*="st-key-"]{_NOT_A_SECTION_BELOW}'
+            f':has([data-testid="{kind}"])'
             for kind in CONTROLS
         ]
     return selectors

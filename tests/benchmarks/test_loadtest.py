@@ -377,7 +377,7 @@ def test_driver_against_a_live_server():
     typed_run = first.interactions[-1]
     assert typed_run.symbolic_s is not None, "SymPy's LaTeX for the typed expression never showed"
     assert any(r"\sin{\left(3 x \right)}" in n.proto.body for n in first.page.latex())
-    assert second.page.value("explorer_order") == [6.0]
+    assert second.page.value("n") == [6.0]
     assert second.interactions[-1].painted_s > 0
 
 

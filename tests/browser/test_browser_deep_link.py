@@ -26,6 +26,7 @@ TITLES = [
     "Descent trajectories",
     "Beyond grad",
     "Step by step",
+    "Class",
 ]
 
 
