@@ -29,10 +29,10 @@ def test_answers_from_eight_processes_are_each_counted_once(store_url):
             core.submit_answer(store, keys.code, students[0], question, answer)
         groups = [students[i::PROCESSES] for i in range(PROCESSES)]
         # Plain processes (pool workers are daemons, which may not start the parsing
-        # worker a submit uses), forked from a forkserver that imported `core` once: none
-        # inherits this process's JAX threads or database connections.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["tests.classroom.workers"])
+        # worker a submit uses), spawned: none inherits this process's JAX threads or
+        # database connections. (A forkserver is one per process: started earlier by the
+        # symbolic workers' pool, whose preload imports JAX, its children hung here.)
+        context = multiprocessing.get_context("spawn")
         results = context.Queue()
         processes = [
             context.Process(
