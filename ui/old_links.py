@@ -40,7 +40,7 @@ def upgrade(converters: Mapping[str, Convert]) -> None:
             continue  # absent, or repeated: today's format of a list
         new = convert(values[0])
         if new is not None:
-            rewritten[name] = new
+            rewritten[name] = [new] if isinstance(new, str) else list(new)
     if rewritten == query:
         return
     try:

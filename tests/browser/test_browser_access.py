@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path("/work/tools_tmp/shots")  # where the lead looks at the phone screenshot
 PHONE = {"width": 390, "height": 844}  # an iPhone 12-14 in CSS pixels
-NO_CHART_BY_DEFAULT = {"Step by step"}  # its charts come with a chosen exercise
+NO_CHART_BY_DEFAULT = {"Step by step", "Class"}  # charts come with an exercise, a class
 MAX_TABS = 80  # presses to walk once around the Explorer's controls (about 60 today)
 OVERFLOW_SLACK = 2  # px: rounding of fractional widths
 

@@ -70,10 +70,19 @@ def test_a_copied_link_reopens_the_same_tab_and_fit(page: Page, app_url, artifac
     page.get_by_role("tab", name="Logistic").click()
     page.wait_for_url(re.compile(r"r_tab=[^&]*Logistic"), timeout=LOAD_TIMEOUT)
     _settle(page)
+    page.wait_for_function(f"() => ({PANEL_CHART_AT})(0) !== null", timeout=LOAD_TIMEOUT)
+    before = page.evaluate(PANEL_CHART_AT, 0)
     separation = page.get_by_test_id("stSlider").filter(has_text="Separation")
     separation.get_by_role("slider").focus()
     page.keyboard.press("ArrowRight")  # 3.0 -> 3.25
     page.wait_for_url(re.compile(r"r_sep=3\.25"), timeout=LOAD_TIMEOUT)
+    # The link changes at the press, the points when the page's run has drawn them.
+    page.wait_for_function(
+        f"(before) => {{ const now = ({PANEL_CHART_AT})(0);"
+        " return now !== null && now !== before; }",
+        arg=before,
+        timeout=LOAD_TIMEOUT,
+    )
     _settle(page)
     link = page.url
     # The points (chart 0's first two traces) and the loss histories (chart 1): what the link

@@ -162,7 +162,7 @@ def test_a_link_as_today_s_widgets_write_it_reopens_the_view_they_show():
 @pytest.mark.parametrize(
     "query",
     [
-        {"r_tab": "Logistic", "r_n": "4", "r_beta": "nan", "r_sigma": "-1", "r_seed": "-3",
+        {"r_tab": "Logistics", "r_n": "4", "r_beta": "nan", "r_sigma": "-1", "r_seed": "-3",
          "r_step": "0.5", "r_stop": "loss", "r_tol": "1e-7", "r_cap": "x", "r_deg": "13",
          "r_psigma": "inf", "r_rule": "", "r_pcap": "99", "r_per": "201", "r_lam": "2",
          "r_anim": "newton,gd", "r_data": "csv", "r_pdata": "cubic", "r_many": "yes"},
