@@ -295,7 +295,7 @@ async def _learn(index, cluster, lesson, options, rng, joined) -> ClassSession:
         await _type(student, "class_nickname", f"Learner {index}", "nickname")
         await _press(student, "class_join", "join")
         lesson.following[name] = True
-        joined.append(name)
+        joined.append(student)
         explore_at = rng.uniform(0.2, 0.8) if rng.random() < EXPLORE_SHARE else None
         answered: set[str] = set()
         while time.perf_counter() < lesson.until + 3.0 and student.alive:
@@ -345,6 +345,7 @@ async def live_class(cluster: Cluster, options: Options, pool: Pool) -> Result: 
         waited = time.perf_counter() + options.size(40.0, 15.0)
         while len(joined) < students and time.perf_counter() < waited:
             await asyncio.sleep(0.25)
+        idle = await _idle_class(cluster, joined, options.size(15.0, 6.0))
         before = ServerSample.take(cluster.pids)  # the lesson's CPU, not the joins'
         begin = lesson.begin = time.perf_counter()
         until = lesson.until = begin + seconds
@@ -357,7 +358,18 @@ async def live_class(cluster: Cluster, options: Options, pool: Pool) -> Result: 
         core.end_class(store, lesson.code, lesson.key)  # its data deleted, as a class's is
     finally:
         await teacher.close()
-    return _result(lesson, teacher, sessions, counted, (before, after), (students, begin, until))
+    return _result(
+        lesson, teacher, sessions, counted, (before, after), (students, begin, until), idle
+    )
+
+
+async def _idle_class(cluster: Cluster, joined: list, seconds: float) -> tuple[float, int]:
+    """The server CPU (s) and the polls sent while every student waits and the teacher
+    does nothing: what following costs when nothing changes."""
+    before, polls = ServerSample.take(cluster.pids), sum(s.fragment_reruns for s in joined)
+    await asyncio.sleep(seconds)
+    after = ServerSample.take(cluster.pids)
+    return after.cpu_since(before), sum(s.fragment_reruns for s in joined) - polls
 
 
 def _follows(lesson: Lesson) -> tuple[list[float], int, int]:
@@ -384,8 +396,8 @@ def _dashboard(lesson: Lesson) -> tuple[list[float], int]:
     return latencies, unseen
 
 
-def _result(lesson, teacher, sessions, counted, samples, size) -> Result:
-    (before, after), (students, begin, until) = samples, size
+def _result(lesson, teacher, sessions, counted, samples, size, idle) -> Result:
+    (before, after), (students, begin, until), (idle_cpu, idle_polls) = samples, size, idle
     everyone = [teacher, *sessions]
     actions = [i for s in everyone for i in s.interactions if i.action not in ("open", "failed")]
     errors = [
@@ -422,6 +434,8 @@ def _result(lesson, teacher, sessions, counted, samples, size) -> Result:
               f"{right_stored} of {right_sent}", "equal", right_stored == right_sent),
         Check(NAME, "answers the watched dashboard never showed", f"{unseen}"),
         Check(NAME, "server CPU per follower per minute", f"{per_follower:,.0f} ms"),
+        Check(NAME, "server CPU per student poll (an idle class)",
+              f"{idle_cpu / max(idle_polls, 1) * 1000:.1f} ms ({idle_polls:,} polls)"),
         Check(NAME, "poll fragment reruns sent",
               f"{sum(s.fragment_reruns for s in sessions):,}"),
     ]  # fmt: skip
@@ -445,6 +459,8 @@ def _result(lesson, teacher, sessions, counted, samples, size) -> Result:
         "right_stored": right_stored,
         "cpu_s": cpu,
         "cpu_ms_per_follower_minute": per_follower,
+        "idle_cpu_s": idle_cpu,
+        "idle_polls": idle_polls,
         "errors": errors[:50],
         "interactions": [i.record() for s in everyone for i in s.interactions],
         "dashboard_reads": [summary(t for t, _ in a.shown) for a in lesson.asked],

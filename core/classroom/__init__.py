@@ -4,7 +4,7 @@ State lives in one database that every replica reaches (SQLite by default, Postg
 across machines; `core.classroom.store`), never in a process's memory. Modules:
 `codes` (codes, keys, nicknames), `store` and `schema` (the database), `lessons` (start,
 join, the followed view, end), `questions` (ask and answer), `judging` (each distinct
-answer judged once), `more_slips` (slips named for the dashboard), `results` (grouping),
+answer judged once, its slip named by `core.teaching.slips`), `results` (grouping),
 `export` (CSV), `limits` (bounds and bursts).
 """
 

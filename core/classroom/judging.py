@@ -1,7 +1,7 @@
 """Judge each distinct answer to a question once, and keep the verdict with the question.
 
 The first student to send an answer (by its canonical text: `2x` and `2*x` are one) pays
-for `core.check_answer` and the slip search; the verdict, the slip's name and the
+for `core.check_answer` (its slip search included); the verdict, the slip's name and the
 answer's values at the sample points are stored as a *form* of the question, and every
 later copy of that answer only reads the row. So 60 students sending 5 different answers
 cost 5 checks, and `core.classroom.results` groups the forms without SymPy.
@@ -39,7 +39,7 @@ class Form(NamedTuple):
     proven: bool | None
 
     def check(self):
-        """This form's verdict as `core.check_answer` gave it (with the class's slip)."""
+        """This form's verdict as `core.check_answer` gave it."""
         from core.teaching.answer_check import AnswerCheck
 
         return AnswerCheck(
@@ -84,48 +84,22 @@ def judge_form(
 
 
 def judge(question, typed: ParsedExpression, answer: str) -> dict:
-    """The columns of a new form: `core.check_answer`'s verdict on `answer`, the slip the
-    class's dashboard names (`core.classroom.more_slips`), the values to group by."""
-    from core.classroom.more_slips import class_slip
-    from core.engines.symbolic import run_in_worker
-    from core.errors import BudgetExceeded
+    """The columns of a new form: `core.check_answer`'s verdict on `answer`, with the slip
+    it names (`core.teaching.slips`: one search, the class's sharper names included, so
+    nothing is searched again here), and the values to group by."""
     from core.teaching.answer_check import check_answer
 
-    parsed = parse_expression(question.expression)
-    check = check_answer(parsed, answer, question.order)
-    slip, message = check.slip, check.message
-    if not check.correct:
-        try:
-            # parameters take 1.0 for the numbers, as check_answer's default
-            numbers = {parsed.symbols[name]: 1.0 for name in parsed.parameters}
-            variable = parsed.symbols[parsed.variables[0]]
-            found = run_in_worker(
-                class_slip,
-                (parsed.sympy, typed.sympy, variable, question.order, numbers, check.slip),
-                what="Looking for a known slip",
-            )
-        except BudgetExceeded:
-            found = None
-        if found is not None and found.name != check.slip:
-            slip, message = found.name, _with_slip(check.message, found)
+    check = check_answer(parse_expression(question.expression), answer, question.order)
     return {
         "correct": check.correct,
-        "slip": slip,
-        "message": message,
+        "slip": check.slip,
+        "message": check.message,
         "worst_point": check.worst_point,
         "difference": check.difference,
         "points": check.points,
         "proven": check.proven,
         "samples": sample_values(typed).tobytes(),
     }
-
-
-def _with_slip(message: str, slip) -> str:
-    """check_answer's message, its slip sentence replaced by the class's sharper one."""
-    tail = message[message.find("Your answer") :] if "Your answer" in message else ""
-    return (
-        f"Not quite: this looks like a known slip, {slip.name}: {slip.explanation} {tail}".strip()
-    )
 
 
 def sample_values(typed: ParsedExpression) -> np.ndarray:

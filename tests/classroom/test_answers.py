@@ -10,7 +10,7 @@ import io
 import pytest
 
 import core
-from core.classroom import ClassError, Limits, judging, more_slips
+from core.classroom import ClassError, Limits, judging
 from core.teaching import answer_check, slips
 
 
@@ -114,11 +114,11 @@ def test_the_class_names_the_sharper_slip(store):
     student = core.join_class(store, keys.code, "Ana")
     question = core.ask(store, keys.code, keys.teacher_key, "ln(x^2 + 1)")
     check = core.submit_answer(store, keys.code, student, question, "1/(x^2 + 1)")
-    assert check.slip == more_slips.LOG
-    assert check.message.startswith(f"Not quite: this looks like a known slip, {more_slips.LOG}")
+    assert check.slip == slips.LOG
+    assert check.message.startswith(f"Not quite: this looks like a known slip, {slips.LOG}")
     assert "Your answer" in check.message
     (group,) = core.class_results(store, keys.code, keys.teacher_key, question).groups
-    assert group.mistake == more_slips.LOG
+    assert group.mistake == slips.LOG
 
 
 @pytest.mark.parametrize(

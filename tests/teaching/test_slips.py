@@ -1,6 +1,7 @@
-"""The slip detector (issue 21, item 7): each known slip named for at least two functions,
-never for a right answer or an unrelated wrong one; and the answer check's reported worst
-difference is the one its figure draws."""
+"""The slip detector (issue 21, item 7; issue 24's list for the class's dashboard): each
+known slip named for at least two functions, never for a right answer or an unrelated
+wrong one, a sharper name before the one it refines; and the answer check's reported
+worst difference is the one its figure draws."""
 
 from __future__ import annotations
 
@@ -12,27 +13,60 @@ from core import check_answer, parse_expression
 from core.teaching import check_figures, slips
 from core.teaching.slips import find_slip, name_slip
 
+# Issue 24's list of slips -> the name the class's dashboard shows.
+ISSUE_SLIPS = {
+    "chain rule missing the inner derivative": slips.CHAIN,
+    "sign error": slips.SIGN,
+    "product rule written as f′g′": slips.PRODUCT,
+    "quotient rule with the numerator reversed": slips.QUOTIENT,
+    "power rule exponent not lowered": slips.POWER,
+    "power rule coefficient missing": slips.POWER_COEFFICIENT,
+    "derivative of a constant kept": slips.CONSTANT_KEPT,
+    "e^(kx) without its factor": slips.EXPONENTIAL,
+    "a^x without its factor": slips.BASE_FACTOR,
+    "ln u as 1/u": slips.LOG,
+}
+# The rules that sharpen a general name: tried before the chain rule and f itself.
+SHARPER = (slips.LOG, slips.CONSTANT_KEPT, slips.POWER_COEFFICIENT, slips.BASE_FACTOR)
+
 # (f, a wrong answer, order, the slip that explains it)
 SLIPPED = [
     ("x^2 sin(x)", "2x cos(x)", 1, slips.PRODUCT),
     ("e^x cos(x)", "-e^x sin(x)", 1, slips.PRODUCT),
     ("x^3 ln(x)", "3x^2/x", 1, slips.PRODUCT),
+    ("x e^x", "e^x", 1, slips.PRODUCT),
     ("sin(3x)", "cos(3x)", 1, slips.CHAIN),
     ("(x^2 + 1)^5", "5(x^2 + 1)^4", 1, slips.CHAIN),
-    ("ln(x^2 + 1)", "1/(x^2 + 1)", 1, slips.CHAIN),
+    ("sin(x^2)", "cos(x^2)", 1, slips.CHAIN),
+    ("(3x + 1)^4", "4(3x + 1)^3", 1, slips.CHAIN),
+    ("ln(x^2 + 1)", "1/(x^2 + 1)", 1, slips.LOG),  # also the chain rule: LOG is sharper
+    ("ln(sin(x))", "1/sin(x)", 1, slips.LOG),
+    ("ln(3x)", "1/(3x)", 1, slips.LOG),
     ("x^2 cos(x)", "2x cos(x) + x^2 sin(x)", 1, slips.SIGN),
     ("cos(x)", "sin(x)", 1, slips.SIGN),
     ("x^3 - tan(x)", "-3x^2 + sec(x)^2", 1, slips.SIGN),
+    ("x^2 + cos(x)", "2x + sin(x)", 1, slips.SIGN),
     ("sin(x)/x", "(sin(x) - x cos(x))/x^2", 1, slips.QUOTIENT),
     ("x^2/(x + 1)", "(x^2 - 2x(x + 1))/(x + 1)^2", 1, slips.QUOTIENT),
     ("sin(x)/x", "cos(x)", 1, slips.QUOTIENT_DIVIDED),
     ("(x^2 + 1)/(x^3 + 2)", "2x/(3x^2)", 1, slips.QUOTIENT_DIVIDED),
     ("x^3", "3x^3", 1, slips.POWER),
     ("x^5 + sin(x)", "5x^5 + cos(x)", 1, slips.POWER),
+    ("x^4 + x", "4x^4 + 1", 1, slips.POWER),
+    ("x^3", "x^2", 1, slips.POWER_COEFFICIENT),
+    ("x^5 + sin(x)", "x^4 + cos(x)", 1, slips.POWER_COEFFICIENT),
+    ("sqrt(x)", "x^(-1/2)", 1, slips.POWER_COEFFICIENT),
     ("e^(3x)", "e^(3x)", 1, slips.EXPONENTIAL),
     ("e^(x^2) + x", "e^(x^2) + 1", 1, slips.EXPONENTIAL),
+    ("e^(-x^2)", "e^(-x^2)", 1, slips.EXPONENTIAL),
+    ("2^x", "2^x", 1, slips.BASE_FACTOR),  # also f itself: BASE_FACTOR is sharper
+    ("3^(2x)", "2*3^(2x)", 1, slips.BASE_FACTOR),
+    ("5^x + x^2", "5^x + 2x", 1, slips.BASE_FACTOR),
     ("3x^2", "2x", 1, slips.CONSTANT),
     ("5 sin(x)", "cos(x)", 1, slips.CONSTANT),
+    ("x^2 + 5", "2x + 5", 1, slips.CONSTANT_KEPT),
+    ("sin(x) - 7", "cos(x) - 7", 1, slips.CONSTANT_KEPT),
+    ("(x^2 + 3)^2", "2(x^2 + 3)(2x + 3)", 1, slips.CONSTANT_KEPT),
     ("sin(x) + x^2", "sin(x) + x^2", 1, slips.ITSELF),
     ("x ln(x)", "x ln(x)", 1, slips.ITSELF),
     ("x^3", "x^4/4", 1, slips.ANTIDERIVATIVE),
@@ -52,6 +86,13 @@ RIGHT = [
     ("3x^2", "6x", 1),
     ("cos(x)", "-sin(x)", 1),
     ("x^4", "12x^2", 2),
+    ("x^2 + 5", "2x", 1),
+    ("2^x", "2^x ln(2)", 1),
+    ("3^(2x)", "2 ln(3) 3^(2x)", 1),
+    ("ln(x^2 + 1)", "2x/(x^2 + 1)", 1),
+    ("ln(x)", "1/x", 1),  # u = x: 1/u is right
+    ("sqrt(x)", "1/(2 sqrt(x))", 1),
+    ("x^4 + 2", "12x^2", 2),
 ]
 
 UNRELATED = [
@@ -63,6 +104,12 @@ UNRELATED = [
     ("sin(x)/x", "1/x^2", 1),
     ("x^4", "x^2", 2),
     ("tan(x)", "sec(x)", 1),
+    ("x^3", "x^3 + 1", 1),
+    ("x^2 + 5", "2x + 6", 1),
+    ("2^x", "x 2^(x - 1) + 1", 1),
+    ("ln(x^2 + 1)", "1/(x^2 + 2)", 1),
+    ("sqrt(x)", "x^(-1/3)", 1),
+    ("x^5 + sin(x)", "x^4 - cos(x)", 1),
 ]
 
 
@@ -73,9 +120,33 @@ def test_every_slip_is_tested_twice():
     )
 
 
+def test_every_slip_of_issue_24_is_named():
+    assert set(ISSUE_SLIPS.values()) <= set(slips.SLIPS)
+    assert set(SHARPER) <= set(ISSUE_SLIPS.values())
+
+
 @pytest.mark.parametrize(("f", "answer", "order", "slip"), SLIPPED)
 def test_the_slip_is_named(f, answer, order, slip):
     assert name_slip(parse_expression(f), parse_expression(answer), order) == slip
+
+
+@pytest.mark.parametrize(("f", "answer", "order", "slip"), SLIPPED)
+def test_a_sharper_rule_never_fires_for_another_slip(f, answer, order, slip, monkeypatch):
+    monkeypatch.setattr(slips, "RULES", SHARPER)  # these rules alone, then f's derivatives
+    found = name_slip(parse_expression(f), parse_expression(answer), order)
+    assert (found if found in SHARPER else None) == (slip if slip in SHARPER else None)
+
+
+@pytest.mark.parametrize(
+    ("f", "answer", "sharper", "general"),
+    [("ln(x^2 + 1)", "1/(x^2 + 1)", slips.LOG, slips.CHAIN),
+     ("2^x", "2^x", slips.BASE_FACTOR, slips.ITSELF)],
+)  # fmt: skip
+def test_the_sharper_name_wins(f, answer, sharper, general, monkeypatch):
+    parsed, typed = parse_expression(f), parse_expression(answer)
+    assert name_slip(parsed, typed) == sharper
+    monkeypatch.setattr(slips, "RULES", tuple(rule for rule in slips.RULES if rule != sharper))
+    assert name_slip(parsed, typed) == general
 
 
 @pytest.mark.parametrize(("f", "answer", "order"), RIGHT)
@@ -108,6 +179,18 @@ def test_check_answer_names_the_forgotten_product_rule():
     assert check.slip == slips.PRODUCT
     assert "product rule written as f′g′" in check.message
     assert "(uv)′ = u′v + uv′" in check.message
+
+
+@pytest.mark.parametrize(
+    ("f", "answer", "slip"),
+    [("ln(x^2 + 1)", "1/(x^2 + 1)", slips.LOG), ("2^x", "2^x", slips.BASE_FACTOR)],
+)
+def test_check_answer_names_the_sharper_slip(f, answer, slip):
+    check = check_answer(parse_expression(f), answer)
+    assert check.slip == slip
+    assert check.message.startswith(f"Not quite: this looks like a known slip, {slip}: ")
+    assert slips.EXPLANATIONS[slip] in check.message
+    assert "Your answer" in check.message
 
 
 def test_check_answer_names_no_slip_for_a_right_answer():
