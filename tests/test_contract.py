@@ -45,6 +45,11 @@ CONTRACT: dict[str, tuple[str, ...] | None] = {
     "ComputationalGraph": None,
     "graph_sweeps": ("graph", "x0"),
     "GraphSweeps": None,
+    # issue 27's core (the pages come later)
+    "sparse_jacobian": ("residual", "g", "n", "point", "params"),
+    "SparseJacobian": None,
+    "hessian_vector_product": ("parsed", "point", "vector", "params"),
+    "fixed_point": ("equation", "unknown", "parameter", "value", "start", "params"),
 }
 KEYWORD_ONLY = {
     "fd_derivative": {"h", "scheme", "accuracy"},
@@ -63,6 +68,10 @@ DEFAULTS = {
     ("jacobian", "mode"): "forward",
     ("derivative_steps", "variable"): "x",
     ("check_answer", "order"): 1,
+    ("sparse_jacobian", "point"): None,
+    ("sparse_jacobian", "params"): None,
+    ("hessian_vector_product", "params"): None,
+    ("fixed_point", "params"): None,
 }
 
 
