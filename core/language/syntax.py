@@ -43,9 +43,11 @@ from core.language.tree import (
     Node,
     Number,
     Symbol,
+    depth,
 )
 
 MAX_DEPTH = 60
+MAX_CHAIN = 150  # the tree's height: x·x·…·x typed out is a chain as long as the text
 
 
 class Parser(FunctionCalls):
@@ -130,6 +132,12 @@ class Parser(FunctionCalls):
                     token.position,
                 )
             raise ExpressionError(f"Unexpected '{token.text}'.", token.position)
+        if depth(node) > MAX_CHAIN:
+            raise ExpressionError(
+                f"The expression chains more than {MAX_CHAIN} operations one after another; "
+                "write a repeated factor as a power (x^5 for xxxxx) or shorten it.",
+                None,
+            )
         return node
 
     def sum(self) -> Node:

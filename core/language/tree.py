@@ -75,3 +75,21 @@ def names_in(node: Node) -> set[str]:
     if isinstance(node, MultiCall):
         return set().union(*(names_in(argument) for argument in node.arguments))
     return set()
+
+
+def depth(node: Node) -> int:
+    """The tree's height (a leaf is 1), found without recursion: a chain typed as
+    x·x·…·x is as deep as it is long, deeper than recursive walkers may go."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(current, Call):
+            stack.append((current.argument, level + 1))
+        elif isinstance(current, Negate):
+            stack.append((current.operand, level + 1))
+        elif isinstance(current, Binary | Compare):
+            stack += [(current.left, level + 1), (current.right, level + 1)]
+        elif isinstance(current, MultiCall):
+            stack += [(argument, level + 1) for argument in current.arguments]
+    return deepest

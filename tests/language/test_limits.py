@@ -12,7 +12,7 @@ import pytest
 
 from core import ExpressionError, parse_expression
 from core.language.constant_size import MAX_CONSTANT_DIGITS
-from core.language.syntax import MAX_DEPTH
+from core.language.syntax import MAX_CHAIN, MAX_DEPTH
 from core.language.text_input import MAX_LENGTH
 from core.language.tokens import MAX_INTEGER_DIGITS
 
@@ -110,3 +110,15 @@ def test_exact_constants_stay_below_the_limit(text, accepted):
     else:
         with pytest.raises(ExpressionError, match=f"below 10\\^{MAX_CONSTANT_DIGITS}"):
             parse_expression(text)
+
+
+@pytest.mark.parametrize("text", ["x" * 500, "x*" * 249 + "x", "+".join(["x"] * 200)])
+def test_a_chain_longer_than_the_limit_is_a_sentence_not_a_crash(text):
+    # x typed 500 times is a product 500 deep: the printer's recursion overflowed on it.
+    with pytest.raises(ExpressionError, match=f"chains more than {MAX_CHAIN} operations"):
+        parse_expression(text)
+
+
+def test_a_chain_at_the_limit_is_read():
+    parsed = parse_expression("*".join(["x"] * (MAX_CHAIN - 1)))
+    assert parsed.sympy == parsed.symbols["x"] ** (MAX_CHAIN - 1)
