@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 
 from core.beyond_grad import custom_rules, inverse, per_example, root_comparison
+from core.beyond_grad import fixed_point_views as fixed
 from core.beyond_grad import has_aux as aux
 from core.beyond_grad import stop_gradient as stop
 from core.beyond_grad import straight_through as ste
@@ -18,6 +19,7 @@ from ui import symbolic_jobs
 from ui.cached import parse
 
 ROOT_NAMES = ("x", "a")
+FIXED_NAMES = ("z", "a")  # z = f(a, z): the unknown z, the parameter a
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -53,6 +55,22 @@ def root_report(text: str, value: float, bracket: tuple) -> root_comparison.Root
 @st.cache_data(max_entries=256, show_spinner=False)
 def root_curve(text: str, value: float, bracket: tuple) -> root_comparison.RootCurve:
     return root_comparison.root_curve(parse(text, ROOT_NAMES), "x", "a", value, bracket)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def fixed_point_report(text: str, value: float, start: float, steps: int) -> fixed.FixedPointReport:
+    parsed = parse(text, FIXED_NAMES)
+    return fixed.fixed_point_report(parsed, "z", "a", value, start, steps=steps)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def fixed_point_iterates(text: str, value: float, start: float, steps: int) -> tuple:
+    """(plain iterates, Anderson's iterates): where each went when no fixed point was found."""
+    parsed = parse(text, FIXED_NAMES)
+    return (
+        fixed.plain_iterates(parsed, "z", "a", value, start, steps=steps),
+        fixed.anderson_iterates(parsed, "z", "a", value, start),
+    )
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

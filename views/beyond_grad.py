@@ -1,5 +1,6 @@
 """Beyond grad: custom derivative rules, stop_gradient, the straight-through estimator,
-implicit differentiation, has_aux, per-example gradients, and expression swell."""
+implicit differentiation, has_aux, per-example gradients, expression swell, and fixed
+points."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import streamlit as st
 
 from ui.beyond_grad import (
     custom_rules,
+    fixed_points,
     has_aux,
     implicit,
     per_example,
@@ -31,5 +33,6 @@ render_chosen(
         "aux": ("has_aux", has_aux),
         "per_example": ("Per-example gradients", per_example),
         "swell": ("Why AD is not symbolic", swell),
+        "fixed": ("Fixed points", fixed_points),
     },
 )

@@ -28,6 +28,8 @@ BEYOND_SECTIONS = (
                 Knob("b_px0", "x₀₁", -5.0, 5.0)),
     PageSection("swell", "Why AD is not symbolic", "Why AD is not symbolic",
                 Knob("b_wn", "order slider", 1, 8, 1), True),
+    # a cos(z) has one fixed point for every a; |∂f/∂z| passes 1 near a = 1.3 (a warning).
+    PageSection("fixed", "Fixed points", "Fixed points", Knob("b_fa", "a", 0.5, 2.5)),
 )  # fmt: skip
 BEYOND = SectionedPage("beyond_grad", "b_s", "Beyond grad", BEYOND_SECTIONS)
 

@@ -167,13 +167,14 @@ def _anderson_step(points, residuals, memory: int) -> float | None:
     plain step (no memory yet, or residual differences of 0)."""
     if memory == 0:
         return None
-    differences_z = np.diff(points[-memory - 1 :])
-    differences_g = np.diff(residuals[-memory - 1 :])
-    norm = float(differences_g @ differences_g)
-    if norm == 0.0 or not math.isfinite(norm):
-        return None
-    gamma = differences_g * residuals[-1] / norm  # the least-norm γ of the 1 × m system
-    step = residuals[-1] - float((differences_z + differences_g) @ gamma)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge iterates: a plain step
+        differences_z = np.diff(points[-memory - 1 :])
+        differences_g = np.diff(residuals[-memory - 1 :])
+        norm = float(differences_g @ differences_g)
+        if norm == 0.0 or not math.isfinite(norm):
+            return None
+        gamma = differences_g * residuals[-1] / norm  # the least-norm γ of the 1 × m system
+        step = residuals[-1] - float((differences_z + differences_g) @ gamma)
     return step if math.isfinite(step) else None
 
 

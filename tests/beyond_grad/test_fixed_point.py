@@ -404,3 +404,11 @@ def test_a_small_residual_far_out_is_not_taken_for_a_fixed_point():
 def test_bad_arguments_of_the_views(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_a_huge_start_warns_of_no_overflow_and_still_finds_the_point():
+    # Anderson's differences of 1e300-sized iterates overflowed with a RuntimeWarning.
+    point, slope = fixed_point(parse_expression("a cos(z)", ("z",)), "z", "a", 1.0, 1e300)
+    z = optimize.brentq(lambda z: math.cos(z) - z, 0.0, 1.0)
+    assert point == pytest.approx(z, rel=1e-10)
+    assert slope == pytest.approx(math.cos(z) / (1 + math.sin(z)), rel=1e-8)
