@@ -14,13 +14,17 @@ from core.several_variables import (
     change_of_variables,
     directional,
     fields,
+    hvp_cost,
+    hvp_newton,
     jacobian_modes,
     linear_maps,
     maps,
     second_derivative_test,
+    sparse_comparison,
     stationary,
 )
 from core.several_variables.derivatives import hessian, jacobian
+from core.several_variables.hessian_vector import hessian_vector_product
 from core.several_variables.symbolic_partials import symbolic_jacobian, symbolic_partials
 from ui import symbolic_jobs
 from ui.cached import parse, parse_vector
@@ -28,6 +32,7 @@ from ui.cached import parse, parse_vector
 XY = ("x", "y")
 XYZ = ("x", "y", "z")
 UV = maps.VARIABLES
+U = ("u",)  # the variable of g(u) in the sparse Jacobians section
 
 
 @st.cache_data(max_entries=64, show_spinner=False)  # about 100 kB each
@@ -127,6 +132,45 @@ def jacobian_determinant(text: str, point: tuple) -> float:
 @st.cache_data(max_entries=8, show_spinner=False)
 def disc_area(radius: float) -> change_of_variables.Integral:
     return change_of_variables.disc_area_in_xy(radius)
+
+
+# -- sparse Jacobians and Hessian-vector products ------------------------------------------
+# Keyed by (residual, canonical g, n) with n from a fixed set, so every visitor of one view
+# shares one entry; a view is ~100 kB (the drawn blocks, not the 50 MB matrix).
+
+
+@st.cache_data(max_entries=32, show_spinner="Colouring the Jacobian's columns…")
+def sparse_view(residual: str, g_text: str, n: int) -> sparse_comparison.SparseView:
+    return sparse_comparison.sparse_view(residual, parse(g_text, U), n)
+
+
+@st.cache_data(max_entries=64, show_spinner="Timing the three ways on this server…")
+def sparse_timing(residual: str, g_text: str, n: int) -> sparse_comparison.JacobianTiming:
+    """Measured once per (residual, g, n): up to ~4 s of a core at n = 2,500."""
+    return sparse_comparison.jacobian_timing(residual, parse(g_text, U), n)
+
+
+def sparse_timings(residual: str, g_text: str, n: int) -> list[sparse_comparison.JacobianTiming]:
+    """The timings of every offered size up to n (each its own cache entry)."""
+    sizes = sparse_comparison.SIZES[residual]
+    return [sparse_timing(residual, g_text, size) for size in sizes if size <= n]
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def hessian_times_vector(text: str, point: tuple, vector: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(H v by forward-over-reverse, H formed by core.hessian) for f(x, y, z)."""
+    parsed = parse(text, XYZ)
+    return hessian_vector_product(parsed, point, vector), hessian(parsed, np.array(point))
+
+
+@st.cache_data(max_entries=1, show_spinner="Timing H v both ways on this server (a few s, once)…")
+def hvp_cost_measured() -> hvp_cost.HvpCost:
+    return hvp_cost.hvp_cost()
+
+
+@st.cache_data(max_entries=8, show_spinner="Running Newton-CG and BFGS…")
+def newton_against_bfgs(d: int) -> hvp_newton.NewtonComparison:
+    return hvp_newton.newton_cg_against_bfgs(d)
 
 
 # -- SymPy, through the queue ----------------------------------------------------------

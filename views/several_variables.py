@@ -1,12 +1,22 @@
 """Several variables: partial derivatives, gradients, Jacobians both ways, JVP and VJP,
-Hessians and stationary points, change of variables, three variables."""
+Hessians and stationary points, change of variables, three variables, sparse Jacobians
+by colouring, Hessian-vector products."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from ui.sections import render_chosen
-from ui.several_variables import change, gradient, hessians, jacobians, linear_maps, three
+from ui.several_variables import (
+    change,
+    gradient,
+    hessians,
+    hvp,
+    jacobians,
+    linear_maps,
+    sparse,
+    three,
+)
 
 st.title("Several variables")
 st.caption(
@@ -25,5 +35,7 @@ render_chosen(
         "hessian": ("Hessian and stationary points", hessians),
         "change": ("Change of variables", change),
         "three": ("Three variables", three),
+        "sparse": ("Sparse Jacobians", sparse),
+        "hvp": ("Hessian-vector products", hvp),
     },
 )

@@ -1,13 +1,16 @@
 """Scenario "several": the Several variables page (views/several_variables.py), alone and
 in a small class, and the Beyond grad page (views/beyond_grad.py), alone.
 
-The page (URL path `/several_variables`) shows one of six sections, chosen by a
+The page (URL path `/several_variables`) shows one of eight sections, chosen by a
 segmented control (key `v_s`; `?v_s=<title>` opens one). Widgets by their
-session-state keys: each section's typed function (`v_gf`, `v_jf`, ...) and its
-point's number inputs (`v_gx`, `v_gy`, ...). SymPy's partial derivatives arrive
-later through the same polling fragment as the Explorer's ("Symbolic: queued…"); the
-Gradient and Jacobians sections show them as LaTeX, the Hessian and Three variables
-sections in tables only (`Session.symbolic_needs_latex`).
+session-state keys: each section's typed function (`v_gf`, `v_jf`, ..., the sparse
+section's g(u) `v_sg`) and its point's number inputs (`v_gx`, `v_gy`, ...); the Sparse
+Jacobians section has no point: a move there picks another n on its select slider
+(`v_sn`, `Section.knob`), and a new n or g is timed by the server once per (g, n).
+SymPy's partial derivatives arrive later through the same polling fragment as the
+Explorer's ("Symbolic: queued…"); the Gradient and Jacobians sections show them as
+LaTeX, the Hessian and Three variables sections in tables only
+(`Session.symbolic_needs_latex`).
 
 1. One person, section after section: (a) the same rerun, (b) the point moved by a
    small random step, waiting each time for SymPy's values at the new point, and (c) in
@@ -45,7 +48,7 @@ from benchmarks.loadtest.kit import (
     rng_for,
 )
 from benchmarks.loadtest.metrics import Check, ServerSample, summary
-from benchmarks.loadtest.sectioned import by_section, same_rerun, timed
+from benchmarks.loadtest.sectioned import Knob, by_section, knob_value, same_rerun, timed
 from benchmarks.loadtest.servers import Cluster, settle
 from benchmarks.loadtest.session import Interaction, Session
 from core.language.expression import parse_expression
@@ -71,6 +74,7 @@ class Section(NamedTuple):
     symbolic: bool  # SymPy's result comes later, through the polling fragment
     symbolic_in_latex: bool  # shown as st.latex (else in a table only)
     typed_alone: bool  # the one person types new functions here (part c)
+    knob: Knob | None = None  # moved instead of a point coordinate (a section with no point)
 
 
 SECTIONS = (
@@ -86,6 +90,11 @@ SECTIONS = (
             ("v_cpu", "v_cpv"), (0.05, 1.0), "uv-map", False, False, False),
     Section("three", "Three variables", "Three variables", "v_tf",
             ("v_tx", "v_ty", "v_tz"), (-3.5, 3.5), "xyz", True, False, False),
+    Section("sparse", "Sparse Jacobians", "Sparse Jacobians", "v_sg", (), (0.0, 0.0), "u",
+            False, False, False,
+            Knob("v_sn", "n select slider", texts=("10", "30", "100", "300", "1000", "2500"))),
+    Section("hvp", "Hessian-vector products", "HVP", "v_hvf", ("v_hvx", "v_hvy", "v_hvz"),
+            (-3.5, 3.5), "xyz", False, False, False),
 )  # fmt: skip
 
 # Smooth functions, defined on the whole plane (space), with seeded numbers in them.
@@ -118,8 +127,18 @@ TEMPLATES = {
         "x*y*z/{k} + {a}*cos(x + z)",
         "{a}*x^3 + {b}*y^2 - z/{k}",
     ),
+    "u": (  # g(u) of the Sparse Jacobians section
+        "-{a}*exp(u)",
+        "{a}*u^3 - u/{k}",
+        "sin({a}*u) + {b}",
+        "-{b}*exp(u/{k})",
+        "u^2/{k} - {a}",
+        "tanh({a}*u) + u/{k}",
+    ),
 }
-_VARIABLES = {"xy": ("x", "y"), "xy-vector": ("x", "y"), "uv-map": ("u", "v"), "xyz": "xyz"}
+_VARIABLES = {
+    "xy": ("x", "y"), "xy-vector": ("x", "y"), "uv-map": ("u", "v"), "xyz": "xyz", "u": ("u",),
+}  # fmt: skip
 
 
 def _draw(rng: random.Random, template: str) -> str:
@@ -195,7 +214,15 @@ class SeveralUser:
         )
 
     async def move(self) -> Interaction:
-        """Step one coordinate of the section's point by 0.05-0.5, staying in its bounds."""
+        """Step one coordinate of the section's point by 0.05-0.5, staying in its bounds
+        (a section without a point: move its knob, e.g. another n)."""
+        knob = self.section.knob
+        if knob is not None:
+            value = knob_value(knob, self.session.page.value(knob.key), self.rng)
+            return await self.session.interact(
+                f"move {self.section.code}", f"{knob.key}={value}",
+                lambda page: page.set(knob.key, value),
+            )  # fmt: skip
         key, (low, high) = self.rng.choice(self.section.point_keys), self.section.bounds
         current = float(self.session.page.value(key))
         step = self.rng.choice([-1, 1]) * self.rng.uniform(0.05, 0.5)
