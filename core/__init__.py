@@ -45,6 +45,7 @@ _LAZY = {
     "hessian_vector_product": "core.several_variables.hessian_vector",
     "fixed_point": "core.beyond_grad.fixed_point",
     "FixedPoint": "core.beyond_grad.fixed_point",
+    "view_notebook": "core.notebooks",
     # teaching
     "taylor_polynomial": "core.teaching.taylor",
     "derivative_steps": "core.teaching.steps",
@@ -145,6 +146,7 @@ __all__ = [
     "submit_answer",
     "symbolic_derivatives",
     "taylor_polynomial",
+    "view_notebook",
     "view_version",
     "vjp",
 ]

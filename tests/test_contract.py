@@ -50,6 +50,7 @@ CONTRACT: dict[str, tuple[str, ...] | None] = {
     "SparseJacobian": None,
     "hessian_vector_product": ("parsed", "point", "vector", "params"),
     "fixed_point": ("equation", "unknown", "parameter", "value", "start", "params"),
+    "view_notebook": ("page", "query"),
 }
 KEYWORD_ONLY = {
     "fd_derivative": {"h", "scheme", "accuracy"},

@@ -135,6 +135,7 @@ class Page:
     def __init__(self) -> None:
         self.nodes: dict[tuple[int, ...], Node] = {}
         self.values: dict[str, Any] = {}  # widget id -> the browser's value
+        self.link_writes: dict[str, str | None] = {}  # URL name -> text (None: left out)
         self.seq = 0
 
     # -- deltas ---------------------------------------------------------------------------
@@ -205,8 +206,15 @@ class Page:
         return self.values.get(self.widget(key=key).proto.id)
 
     def set(self, key: str, value: Any) -> None:
-        """What a person does to a widget: its new value, sent with the next rerun."""
-        self.values[self.widget(key=key).proto.id] = value
+        """What a person does to a widget: its new value, sent with the next rerun. A text
+        widget bound to the URL (`bind="query-params"`) is written into the link by the
+        browser itself, as the person types: `link_writes` holds that for the session."""
+        node = self.widget(key=key)
+        self.values[node.proto.id] = value
+        bound = getattr(node.proto, "query_param_key", "")
+        if bound and isinstance(value, str):
+            default = getattr(node.proto, "default", None)
+            self.link_writes[bound] = None if value == default else value
 
     def widget_states(self) -> list[WidgetState]:
         """Every active widget's state, as `getActiveWidgetStates` builds it."""

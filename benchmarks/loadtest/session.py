@@ -28,6 +28,7 @@ import dataclasses
 import logging
 import random
 import time
+import urllib.parse
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -223,9 +224,24 @@ class Session:
             self.interactions.append(interaction)
             return interaction
         change(self.page)
+        self._write_link()
         interaction = await self._start(action, detail)
         await self._wait(interaction)
         return interaction
+
+    def _write_link(self) -> None:
+        """The link as the browser rewrites it when a bound widget changes (the server
+        only reads it from the next rerun's query string)."""
+        if not self.page.link_writes:
+            return
+        pairs = [
+            (name, value)
+            for name, value in urllib.parse.parse_qsl(self.query_string, keep_blank_values=True)
+            if name not in self.page.link_writes
+        ]
+        pairs += [(name, text) for name, text in self.page.link_writes.items() if text is not None]
+        self.page.link_writes.clear()
+        self.query_string = urllib.parse.urlencode(pairs)
 
     async def wait_symbolic(self, interaction: Interaction, timeout_s: float) -> bool:
         """Wait until SymPy's result for `interaction` shows; False on timeout."""
