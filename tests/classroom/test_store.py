@@ -51,14 +51,14 @@ def test_the_view_is_pushed_with_an_increasing_version(store):
     assert not core.class_view(store, keys.code).paused
 
 
-@pytest.mark.parametrize(
-    ("page", "query"),
+@pytest.mark.parametrize(  # not "page": pytest-playwright would take it for a browser tab
+    ("view", "query"),
     [("../etc", ""), ("Explorer Page", ""), ("x" * 65, ""), ("explorer", "q" * 4001), (None, "")],
 )
-def test_what_is_not_a_page_view_is_refused(store, page, query):
+def test_what_is_not_a_page_view_is_refused(store, view, query):
     keys = core.start_class(store)
     with pytest.raises(ClassError, match=r"\.$"):
-        core.push_view(store, keys.code, keys.teacher_key, page, query)
+        core.push_view(store, keys.code, keys.teacher_key, view, query)
     assert core.class_view(store, keys.code).version == 0
 
 
