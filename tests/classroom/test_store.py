@@ -67,7 +67,8 @@ def test_every_teacher_action_needs_the_teacher_key(store):
     other = core.start_class(store)
     student = core.join_class(store, keys.code, "Ana")
     question = core.ask(store, keys.code, keys.teacher_key, "x^2")
-    for wrong in ("", "not-the-key", keys.teacher_key[:-1] + "A", other.teacher_key, student):
+    near = _one_character_off(keys.teacher_key)
+    for wrong in ("", "not-the-key", near, other.teacher_key, student):
         actions = [
             lambda k=wrong: core.push_view(store, keys.code, k, "explorer", ""),
             lambda k=wrong: core.push_view(store, keys.code, k, "explorer", "", paused=True),
@@ -324,3 +325,8 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
 def test_limits_keep_a_class_of_at_least_300():
     assert Limits().max_students >= 300
     assert dataclasses.replace(Limits(), max_students=3).max_students == 3
+
+
+def _one_character_off(key: str) -> str:
+    """The key with its last character changed (to "A", or "B" where it is an "A")."""
+    return key[:-1] + ("B" if key.endswith("A") else "A")

@@ -45,9 +45,8 @@ def test_default_view_shows_every_figure_the_table_and_the_download(app):
     assert len(app.dataframe) == 1
     assert len(app.dataframe[0].value) == len(METHODS)
     downloads = {button.key for button in app.get("download_button")}
-    assert "notebook_download" in downloads  # the sidebar's: this view as a notebook
     assert "d_download" in downloads  # the derivatives; the rest: each chart's data
-    assert len(downloads) == 2 + len(_charts(app))
+    assert len(downloads) == 1 + len(_charts(app))
     assert not app.error
 
 
