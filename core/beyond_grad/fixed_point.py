@@ -28,7 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from core.beyond_grad.arguments import finite_number
+from core.beyond_grad.arguments import finite_number, other_values
 from core.beyond_grad.fixed_point_methods import Run, anderson_run, newton_run
 from core.engines import autodiff  # noqa: F401  (importing it switches JAX to float64)
 from core.language.expression import REFERENCE, ParsedExpression
@@ -137,7 +137,12 @@ def solve_fixed_point(
     params: Mapping[str, float] | None = None,
 ) -> FixedPointSolution:
     """Like `fixed_point`, with the partials and both runs (same arguments and errors)."""
-    problem = fixed_point_problem(equation, unknown, parameter, value, start, params)
+    return solve_problem(fixed_point_problem(equation, unknown, parameter, value, start, params))
+
+
+def solve_problem(problem: FixedPointProblem) -> FixedPointSolution:
+    """`solve_fixed_point` of a problem already checked (`fixed_point_problem`)."""
+    parameter, unknown = problem.parameter, problem.unknown
     point, method, anderson, newton = locate(problem)
     by_z, by_a, second = _partials(problem, point)
     _require_simple(problem, point, by_z, second)
@@ -174,7 +179,7 @@ def fixed_point_problem(
         raise ValueError(f"The unknown and the parameter must differ (both are {unknown!r}).")
     value = finite_number(value, f"The value of {parameter}")
     start = finite_number(start, f"The start {unknown}₀")
-    fixed = _other_values(equation, names, unknown, parameter, params)
+    fixed = other_values(equation, names, unknown, parameter, params, "f")
     return FixedPointProblem(equation, unknown, parameter, value, start, names, fixed)
 
 
@@ -253,24 +258,6 @@ def locate(
     if newton.converged:
         return float(newton.points[-1]), "newton", anderson, newton
     raise ValueError(_failure(problem, value, start, anderson, newton))
-
-
-def _other_values(equation, names, unknown, parameter, params) -> dict[str, float]:
-    given = dict(params or {})
-    for role, name in (("unknown", unknown), ("parameter", parameter)):
-        if name in given:
-            raise ValueError(
-                f"{name} is the {role}: leave it out of params "
-                + ("(it is solved for)." if role == "unknown" else "(its value is `value`).")
-            )
-    others = [name for name in names if name not in (unknown, parameter)]
-    unknown_names = sorted(set(given) - set(others))
-    if unknown_names:
-        raise ValueError(
-            f"{', '.join(unknown_names)} not in f = {equation.text}; the names params may "
-            f"set are: {', '.join(others) or 'none'}."
-        )
-    return {name: finite_number(given.get(name, 1.0), f"The value of {name}") for name in others}
 
 
 def _partials(problem: FixedPointProblem, point: float) -> tuple[float, float, float]:

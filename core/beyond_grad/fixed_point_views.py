@@ -26,7 +26,7 @@ from core.beyond_grad.fixed_point import (
     jax_map,
     locate,
     map_function,
-    solve_fixed_point,
+    solve_problem,
 )
 from core.beyond_grad.fixed_point_methods import GROWTH_LIMIT, MEMORY, anderson_run
 from core.language.expression import ParsedExpression
@@ -80,8 +80,8 @@ def fixed_point_report(
         ValueError: as `core.fixed_point`, or a bad `steps`.
     """
     steps = _steps(steps)
-    solution = solve_fixed_point(equation, unknown, parameter, value, start, params)
     problem = fixed_point_problem(equation, unknown, parameter, value, start, params)
+    solution = solve_problem(problem)
     difference, step = _finite_difference(problem, solution.point)
     return FixedPointReport(
         solution.point, solution.derivative, solution.by_unknown, solution.by_parameter,

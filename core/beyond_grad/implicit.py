@@ -26,7 +26,7 @@ import numpy as np
 from jax import lax
 from scipy import optimize
 
-from core.beyond_grad.arguments import finite_number
+from core.beyond_grad.arguments import finite_number, other_values
 from core.engines import autodiff  # noqa: F401  (importing it switches JAX to float64)
 from core.language.expression import REFERENCE, ParsedExpression
 
@@ -174,7 +174,7 @@ def root_problem(
     names = _names(equation, unknown, parameter)
     value = finite_number(value, f"The value of {parameter}")
     low, high = _bracket(bracket)
-    fixed = _other_values(equation, names, unknown, parameter, params)
+    fixed = other_values(equation, names, unknown, parameter, params, "F")
     return RootProblem(equation, unknown, parameter, value, low, high, names, fixed)
 
 
@@ -243,24 +243,6 @@ def _bracket(bracket) -> tuple[float, float]:
     if not low < high:
         raise ValueError(f"The bracket must have low < high, got ({low:g}, {high:g}).")
     return low, high
-
-
-def _other_values(equation, names, unknown, parameter, params) -> dict[str, float]:
-    given = dict(params or {})
-    for role, name in (("unknown", unknown), ("parameter", parameter)):
-        if name in given:
-            raise ValueError(
-                f"{name} is the {role}: leave it out of params "
-                + ("(it is solved for)." if role == "unknown" else "(its value is `value`).")
-            )
-    others = [name for name in names if name not in (unknown, parameter)]
-    unknown_names = sorted(set(given) - set(others))
-    if unknown_names:
-        raise ValueError(
-            f"{', '.join(unknown_names)} not in F = {equation.text}; the names params may "
-            f"set are: {', '.join(others) or 'none'}."
-        )
-    return {name: finite_number(given.get(name, 1.0), f"The value of {name}") for name in others}
 
 
 def _solve(equation, residual, unknown, parameter, value, low, high) -> float:

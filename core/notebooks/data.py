@@ -13,10 +13,10 @@ from __future__ import annotations
 from core.data.derivatives import FALLBACK_SMOOTHNESS, MAX_DEGREE, MAX_SMOOTHNESS, METHODS
 from core.data.samples import MAX_SAMPLES, DataError, sample_function
 from core.data.sweeps import SAMPLE_COUNTS
-from core.errors import ExpressionError
 from core.language.numeric_source import expression_source, helper_source, python_names
 from core.notebooks.cells import Notebook, figure_lines, finish, quoted, settings, title
 from core.notebooks.parsers import Parsers
+from core.notebooks.pieces import function_of_x
 from core.notebooks.query import Query
 
 PAGE = "data"
@@ -168,17 +168,7 @@ def notebook(query: Query, parsers: Parsers) -> str:
             "There is no notebook for a CSV file's view: an uploaded file does not travel "
             "in a link. Sample a function (the page's “A function”) to get one."
         )
-    text = query.text("d_f", DEFAULT_F)
-    note = ""
-    try:
-        parsed = parsers.expression(text, ("x",))
-    except ExpressionError as error:
-        note = (
-            f"\n\nThe link's f(x) = {quoted(text)} cannot be read "
-            f"({quoted(error.message)}); like the page, this notebook samples its first "
-            "function instead."
-        )
-        parsed = parsers.expression(DEFAULT_F, ("x",))
+    parsed, note = function_of_x(parsers, query.text("d_f", DEFAULT_F), DEFAULT_F, "samples")
     view = {
         "n": query.integer("d_n", 100, 10, MAX_SAMPLES),
         "x_range": query.pair("d_range", DEFAULT_RANGE, -10.0, 10.0, old=True),

@@ -14,7 +14,6 @@ from core.engines.finite_differences import (
     fd_coefficients_exact,
     stencil_offsets,
 )
-from core.errors import ExpressionError
 from core.explorer.code_view import jax_code, sympy_code
 from core.explorer.derivatives import GRID_SIZE
 from core.explorer.examples import EXAMPLES
@@ -28,6 +27,7 @@ from core.language.numeric_source import (
 from core.notebooks import explorer_sections
 from core.notebooks.cells import Notebook, figure_lines, finish, quoted, settings, title
 from core.notebooks.parsers import Parsers
+from core.notebooks.pieces import function_of_x
 from core.notebooks.query import Query
 
 PAGE = "explorer"
@@ -40,19 +40,8 @@ ACCURACIES = {"2": 2, "4": 4, "6": 6, "8": 8}
 
 def notebook(query: Query, parsers: Parsers) -> str:
     """The Explorer's view of `query` as nbformat-4 JSON (see `core.view_notebook`)."""
-    text = query.text("f", START_F)
-    note = ""
-    try:
-        parsed = parsers.expression(text, ("x",))
-    except ExpressionError as error:
-        # As the page does: it says why, and goes on with the last f that worked (a link
-        # opened afresh has no other than the page's first).
-        note = (
-            f"\n\nThe link's f(x) = {quoted(text)} cannot be read "
-            f"({quoted(error.message)}); like the page, this notebook shows its first "
-            "function instead."
-        )
-        parsed = parsers.expression(START_F, ("x",))
+    # As the page does: an unreadable f is said, and its first f shown instead.
+    parsed, note = function_of_x(parsers, query.text("f", START_F), START_F)
     params = {name: query.number(f"p_{name}", 1.0, -10.0, 10.0) for name in parsed.parameters}
     view = {
         "max_order": query.integer("n", 4, 1, 10),

@@ -44,6 +44,23 @@ def chosen_section(
     return title
 
 
+def function_of_x(
+    parsers: Parsers, text: str, default: str, verb: str = "shows"
+) -> tuple[ParsedExpression, str]:
+    """A page's typed f(x) as the page takes it (parameters allowed), and a note when it
+    cannot: the page says why and goes on with its first function, and so does the notebook
+    (`verb`: what the notebook does with it, "shows" or "samples")."""
+    try:
+        return parsers.expression(text, ("x",)), ""
+    except ExpressionError as error:
+        note = (
+            f"\n\nThe link's f(x) = {quoted(text)} cannot be read "
+            f"({quoted(error.message)}); like the page, this notebook {verb} its first "
+            "function instead."
+        )
+        return parsers.expression(default, ("x",)), note
+
+
 def section_function(
     parsers: Parsers,
     text: str,
