@@ -43,7 +43,7 @@ PAGES = {
 }
 page = st.navigation(list(PAGES.values()))
 current = next(file for file, each in PAGES.items() if each.url_path == page.url_path)
-navigate.resume()  # a view opened on its own page passes through views/go.py
+navigate.resume(current)  # a view opened on its own page passes through views/go.py
 with st.sidebar:
     st.caption(
         "Derivatives three ways: automatic differentiation (JAX), symbolic (SymPy) and "

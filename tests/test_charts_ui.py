@@ -59,3 +59,53 @@ def test_the_projector_style_draws_the_figure_larger_and_describes_the_same_data
     assert line(projected) > line(plain)
     assert projected["layout"]["font"]["size"] > plain["layout"].get("font", {}).get("size", 12)
     assert projected["data"][0]["y"] == plain["data"][0]["y"]  # the same points, same places
+
+
+def _drawn_page():
+    import numpy as np
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from ui.charts import draw, show
+
+    def parabola(xs, shift, *, name):
+        st.session_state["t_builds"] = st.session_state.get("t_builds", 0) + 1
+        return go.Figure(go.Scatter(x=xs, y=(xs - shift) ** 2, name=name, mode="lines"))
+
+    xs = np.linspace(0.0, 2.0, 2001)
+    shift = st.session_state.get("t_shift", 1.0)
+    draw(parabola, xs, shift, name="f_1*", key="t_drawn", points=100)
+    show(parabola(xs, shift, name="f_1*"), key="t_shown", points=100)
+
+
+def test_a_drawn_chart_is_sent_as_shown_and_built_once_for_the_same_arguments():
+    app = AppTest.from_function(_drawn_page, default_timeout=60).run()
+    assert not app.exception
+    drawn, shown = app.get("plotly_chart")
+    # draw sends what show sends for the same figure: data, layout and accessible name.
+    assert json.loads(drawn.proto.spec) == json.loads(shown.proto.spec)
+    assert drawn.proto.alt == shown.proto.alt
+    builds = app.session_state["t_builds"]  # 1 for show, 1 for draw (unless kept from before)
+    app.run()
+    assert app.session_state["t_builds"] == builds + 1  # show built again; draw did not
+    app.session_state["t_shift"] = 0.5
+    app.run()
+    assert app.session_state["t_builds"] == builds + 3  # new arguments: both build
+    drawn, shown = app.get("plotly_chart")
+    assert json.loads(drawn.proto.spec) == json.loads(shown.proto.spec)
+    assert "y from 0 (at x = 0.5)" in drawn.proto.alt
+    (description, _) = app.expander
+    (button,) = description.get("download_button")
+    assert button.proto.deferred_file_id  # its data still downloads
+
+
+def test_a_drawn_chart_in_the_projector_style_is_prepared_apart():
+    def spec(projector: bool) -> dict:
+        app = AppTest.from_function(_drawn_page, default_timeout=60)
+        app.session_state["instructor_projector"] = projector
+        drawn, shown = app.run().get("plotly_chart")
+        assert json.loads(drawn.proto.spec) == json.loads(shown.proto.spec)
+        return json.loads(drawn.proto.spec)
+
+    plain, projected = spec(False), spec(True)
+    assert projected["layout"]["font"]["size"] > plain["layout"].get("font", {}).get("size", 12)

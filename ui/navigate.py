@@ -72,10 +72,21 @@ def open_view(view: str, query: Query, current: str) -> None:
     st.switch_page(view, query_params=dict(query))
 
 
-def resume() -> None:
+def resume(current: str) -> None:
     """In the router, before the page runs: finish a two-step opening (see the module's
-    docstring). Costs one look into the session state otherwise."""
+    docstring). Costs one look into the session state otherwise.
+
+    Another run may come between the two steps (a fragment's poll, queued by the browser
+    before the first step, reruns the page it knew): that run is on the view's own page,
+    whose names are bound again, so the opening goes through the hidden page once more;
+    a run of any other page (the person went elsewhere) drops it.
+    """
     pending = st.session_state.pop(PENDING, None)
-    if pending is not None:
-        view, query = pending
+    if pending is None:
+        return
+    view, query = pending
+    if current == HOP:
         st.switch_page(view, query_params=query)
+    if current == view:
+        st.session_state[PENDING] = pending
+        st.switch_page(HOP, query_params={})

@@ -161,21 +161,16 @@ symbolic = curves.value() if curves is not None and curves.done else None
 # Where f is not a real number, no method has a derivative, even if SymPy simplified f.
 symbolic_values = within_domain(symbolic.values, numeric.ad[0]) if symbolic is not None else None
 with plots:
-    charts.show(
-        derivative_figure(numeric.xs, orders, ad, symbolic_values, fd, x0=x0, panels=panels),
-        key=f"{P}chart",
-        points=DERIVATIVE_POINTS,
-    )
+    charts.draw(
+        derivative_figure, numeric.xs, orders, ad, symbolic_values, fd, x0=x0, panels=panels,
+        key=f"{P}chart", points=DERIVATIVE_POINTS,
+    )  # fmt: skip
     if symbolic is not None and symbolic.message:
         st.info(symbolic.message, icon=":material/hourglass_bottom:")
     st.markdown("**Where the methods disagree** (log scale)")
-    charts.show(
-        error_figure(
-            numeric.xs, orders, numeric.ad, symbolic_values,
-            numeric.finite_differences if show_fd else None,
-        ),
-        key=f"{P}chart_errors",
-        points=ERROR_POINTS,
+    charts.draw(
+        error_figure, numeric.xs, orders, numeric.ad, symbolic_values, fd,
+        key=f"{P}chart_errors", points=ERROR_POINTS,
     )  # fmt: skip
     gaps = not_finite_sentences(numeric.ad)
     if gaps:

@@ -7,6 +7,7 @@ brace and every \\left … \\right pair such an operator separates two terms of 
 
 from __future__ import annotations
 
+import functools
 import re
 
 LINE_WIDTH = 32  # characters as they appear on screen, about 340 px of KaTeX
@@ -70,6 +71,7 @@ def visible_width(latex: str) -> float:
     return len(plain) - 0.4 * exponents + 0.5 * text.count(" ")
 
 
+@functools.lru_cache(maxsize=1024)  # the same derivatives on every rerun, in every session
 def equation(left: str, right: str, width: int = LINE_WIDTH) -> str:
     """`left = right`, on several aligned lines when it is wider than `width`.
 
