@@ -2,11 +2,17 @@
 
 A page never waits for SymPy: it submits a job and draws what it has; the job's result
 fills in when it is ready. Jobs wait in one queue, first come first served, and at most
-`runners` run at a time (one per worker of the SymPy pool). Each session has at most one
-job it is waiting for: a new request from the same session releases the older one, which
-is dropped from the queue, or stopped if it is running, unless another session waits for
-it too. Finished results are kept per key (bounded, least recently used first out), so a
-class opening the teacher's example pays for it once.
+`runners` run at a time (one per worker of the SymPy pool) — except for a heavy session:
+one whose jobs kept the workers busy for more than HEAVY_SECONDS lately (its running time,
+halved every HALF_LIFE_SECONDS; a job several sessions wait for is shared among them).
+A heavy session's jobs wait behind everyone else's (the least heavy first), and all heavy
+sessions together run on at most `runners - 1` workers: a neighbour typing huge
+expressions one after another never holds every worker while others wait.
+
+Each session has at most one job it is waiting for: a new request from the same session
+releases the older one, which is dropped from the queue, or stopped if it is running,
+unless another session waits for it too. Finished results are kept per key (bounded,
+least recently used first out), so a class opening the teacher's example pays for it once.
 
 A job's budget counts from when it starts running (`core.engines.symbolic` counts CPU
 time in the worker), never from when it was queued.
@@ -17,11 +23,18 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 
 from core.engines.symbolic import current_job
 
 QUEUED, RUNNING, DONE, CANCELLED, REFUSED = "queued", "running", "done", "cancelled", "refused"
+HEAVY_SECONDS = 4.0  # a session's recent running time beyond which its jobs go last
+HALF_LIFE_SECONDS = 30.0  # how fast a session's running time is forgiven
+
+
+def session_of(owner: Hashable) -> str:
+    """The session an owner belongs to: owners are "session:part" (ui.symbolic_jobs)."""
+    return str(owner).split(":", 1)[0]
 
 
 class Job:
@@ -45,6 +58,7 @@ class Job:
         self.submitted = time.monotonic()
         self.started: float | None = None
         self.finished: float | None = None
+        self.sessions: frozenset[str] = frozenset()  # who pays for its running time
         self._futures: list = []
         self._lock = threading.Lock()
         self._ended = threading.Event()
@@ -106,6 +120,7 @@ class SymbolicQueue:
         self._active: dict[Hashable, Job] = {}  # queued or running, by key
         self._results: OrderedDict[Hashable, Job] = OrderedDict()
         self._latest: OrderedDict[Hashable, Job] = OrderedDict()  # owner -> its job
+        self._usage: OrderedDict[str, tuple[float, float]] = OrderedDict()  # (seconds, when)
         self._threads: list[threading.Thread] = []
 
     def submit(self, owner: Hashable, key: Hashable, function: Callable, *args) -> Job:
@@ -177,13 +192,53 @@ class SymbolicQueue:
             self._threads.append(thread)
             thread.start()
 
+    def usage(self, session: str, now: float | None = None) -> float:
+        """A session's recent running time (seconds, decayed; see the module's docstring)."""
+        seconds, when = self._usage.get(session, (0.0, 0.0))
+        now = time.monotonic() if now is None else now
+        return seconds * 0.5 ** ((now - when) / HALF_LIFE_SECONDS)
+
+    def _heaviness(self, sessions: Iterable[str], now: float) -> float:
+        """0 for a job some light session waits for; else its lightest session's usage."""
+        usage = min((self.usage(s, now) for s in sessions), default=0.0)
+        return usage if usage > HEAVY_SECONDS else 0.0
+
+    def _next(self) -> Job | None:
+        """The waiting job to run now (under the lock): light sessions' first come first
+        served, then heavy ones', least heavy first, while a worker is left for others."""
+        now = time.monotonic()
+        heavy_running = sum(
+            job.state == RUNNING and self._heaviness(job.sessions, now) > 0
+            for job in self._active.values()
+        )
+        ranked = sorted(
+            (self._heaviness({session_of(o) for o in job.owners}, now), index, job)
+            for index, job in enumerate(self._waiting)
+        )
+        for heaviness, _, job in ranked:
+            if heaviness == 0 or heavy_running < max(self.runners - 1, 1):
+                return job
+        return None
+
+    def _charge(self, job: Job) -> None:
+        """Its running time, shared by the sessions that waited for it when it started."""
+        if not job.sessions or job.started is None or job.finished is None:
+            return
+        share = (job.finished - job.started) / len(job.sessions)
+        for session in job.sessions:
+            self._usage[session] = (self.usage(session, job.finished) + share, job.finished)
+            self._usage.move_to_end(session)
+        while len(self._usage) > self.max_owners:
+            self._usage.popitem(last=False)
+
     def _run_jobs(self) -> None:
         while True:
             with self._lock:
-                while not self._waiting:
+                while (job := self._next() if self._waiting else None) is None:
                     self._ready.wait()
-                job = self._waiting.popleft()
+                self._waiting.remove(job)
                 job.state, job.started = RUNNING, time.monotonic()
+                job.sessions = frozenset(session_of(owner) for owner in job.owners)
             token = current_job.set(job)
             try:
                 job.result = job.function(*job.args)
@@ -196,6 +251,8 @@ class SymbolicQueue:
     def _finish(self, job: Job) -> None:
         with self._lock:
             job.finished = time.monotonic()
+            self._charge(job)
+            self._ready.notify_all()  # a heavy job waiting for a worker may start now
             if self._active.get(job.key) is job:
                 del self._active[job.key]
             if job.state == CANCELLED:

@@ -13,6 +13,7 @@ import pytest
 
 from core import parse_expression
 from core.engines import symbolic as core_symbolic
+from core.engines import symbolic_queue
 from core.engines.symbolic import run_in_worker, symbolic_report
 from core.engines.symbolic_queue import CANCELLED, DONE, QUEUED, REFUSED, RUNNING, SymbolicQueue
 
@@ -188,3 +189,58 @@ def test_a_job_that_waited_behind_others_still_gets_its_whole_budget(monkeypatch
     assert len(job.value().derivatives) == 7
     assert job.started - job.submitted > 2.5
     assert job.state == DONE
+
+
+def _make_heavy(queue: SymbolicQueue, recorder: Recorder, session: str) -> None:
+    """Run one job of `session` for longer than HEAVY_SECONDS (set small by the test)."""
+    job = queue.submit(f"{session}:curves", f"{session}-warm", recorder.block, "warm")
+    wait_until(lambda: job.state == RUNNING)
+    time.sleep(0.2)
+    recorder.release.set()
+    wait_until(lambda: job.done)
+    recorder.release.clear()
+    assert queue.usage(session) > symbolic_queue.HEAVY_SECONDS
+
+
+def test_a_heavy_sessions_jobs_wait_behind_everyone_elses(recorder, monkeypatch):
+    monkeypatch.setattr(symbolic_queue, "HEAVY_SECONDS", 0.1)
+    queue = SymbolicQueue(runners=1)
+    _make_heavy(queue, recorder, "neighbour")
+    assert queue.usage("student") == 0.0
+    blocker = queue.submit("teacher:curves", "a", recorder.block, "a")
+    wait_until(lambda: blocker.state == RUNNING)
+    huge = queue.submit("neighbour:curves", "huge", recorder.quick, "huge")  # first in line
+    light = [queue.submit(f"student{k}:curves", f"s{k}", recorder.quick, f"s{k}") for k in (1, 2)]
+    recorder.release.set()
+    wait_until(lambda: huge.done and all(job.done for job in light))
+    assert recorder.calls[-3:] == ["s1", "s2", "huge"]  # the heavy one last, the rest in order
+
+
+def test_heavy_sessions_leave_a_worker_for_the_others(recorder, monkeypatch):
+    monkeypatch.setattr(symbolic_queue, "HEAVY_SECONDS", 0.1)
+    queue = SymbolicQueue(runners=2)
+    _make_heavy(queue, recorder, "neighbour")
+    first = queue.submit("neighbour:curves", "huge1", recorder.block, "huge1")
+    second = queue.submit("neighbour:point", "huge2", recorder.block, "huge2")
+    wait_until(lambda: first.state == RUNNING)
+    time.sleep(0.2)
+    assert second.state == QUEUED  # a worker is free, but kept for the others
+    student = queue.submit("student:curves", "s", recorder.quick, "s")
+    wait_until(lambda: student.done)  # served at once, beside the neighbour's job
+    assert first.state == RUNNING
+    recorder.release.set()
+    wait_until(lambda: second.done)  # the neighbour's next one runs once the first ends
+
+
+def test_a_job_shared_with_a_light_session_is_not_held_back(recorder, monkeypatch):
+    monkeypatch.setattr(symbolic_queue, "HEAVY_SECONDS", 0.1)
+    queue = SymbolicQueue(runners=1)
+    _make_heavy(queue, recorder, "neighbour")
+    blocker = queue.submit("teacher:curves", "a", recorder.block, "a")
+    wait_until(lambda: blocker.state == RUNNING)
+    shared = queue.submit("neighbour:curves", "example", recorder.quick, "example")
+    queue.submit("student1:curves", "example", recorder.quick, "example")
+    other = queue.submit("student2:curves", "s2", recorder.quick, "s2")
+    recorder.release.set()
+    wait_until(lambda: shared.done and other.done)
+    assert recorder.calls[-2:] == ["example", "s2"]  # first come, first served again
