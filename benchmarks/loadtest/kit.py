@@ -50,6 +50,7 @@ class Pool:
         "baseline": (400, 550),
         "hostile": (550, 700),
         "soak": (700, 1700),
+        "capacity": (1700, 2900),  # 300 for each crowd size
     }
 
     def __init__(self, seed: int) -> None:

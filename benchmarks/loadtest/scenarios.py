@@ -1,4 +1,4 @@
-"""The eight scenarios, and the three that one person or one link makes.
+"""The nine scenarios, and the three that one person or one link makes.
 
 1. single: one person; the same rerun, moves on a seen expression, new expressions.
 2. classroom: 30 people for 3 minutes (`crowds`).
@@ -10,6 +10,7 @@
 7. teaching: the Step by step page and the Explorer's tangent and Taylor sections, one
    person each, then a class of 30 on Step by step (`teaching`).
 8. live-class: a teacher leads 60 students who follow, are asked and answer (`live_class`).
+9. capacity: the classroom mix at 30, 60, 100 and 150 people, a minute each (`capacity`).
 
 Every scenario returns a `Result`: its rows for the table and the raw numbers for the
 JSON file. Random choices come from `random.Random` seeded by the scenario's name and
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 
+from benchmarks.loadtest.capacity import capacity
 from benchmarks.loadtest.crowds import classroom, hostile
 from benchmarks.loadtest.kit import (
     SYMBOLIC_LIMIT_S,
@@ -226,4 +228,5 @@ SCENARIOS = {
     "several": several,
     "teaching": teaching,
     "live-class": live_class,
+    "capacity": capacity,
 }
