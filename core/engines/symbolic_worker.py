@@ -1,7 +1,7 @@
 """What runs inside a symbolic worker process: one derivative, its LaTeX and values.
 
 Imported by the worker pool's server process ahead of time, so it stays light:
-SymPy and NumPy only, never JAX or Streamlit.
+SymPy, SymEngine and NumPy only, never JAX or Streamlit.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ import resource
 
 import numpy as np
 import sympy
+
+from core.engines import symengine_path
+from core.engines.symengine_forms import NotInSymEngine
 
 LATEX_LIMIT = 1_500  # characters of LaTeX a page can show readably
 TERMS_SHOWN = 3
@@ -27,7 +30,7 @@ def limit_memory(max_bytes: int) -> None:
 
 
 def start_worker(max_bytes: int) -> None:
-    """Pool initializer: cap the memory, then warm SymPy up before the first request.
+    """Pool initializer: cap the memory, then warm SymPy and SymEngine up before the first request.
 
     A new worker's first derivative imports SymPy's printers and lambdify (about 0.5 s
     here, more on a busy server), which would come out of a user's 2 s budget.
@@ -35,6 +38,8 @@ def start_worker(max_bytes: int) -> None:
     limit_memory(max_bytes)
     x = sympy.Symbol("x", real=True)
     derivative_step(sympy.sin(x) * sympy.exp(-(x**2)), x, True, [x], [np.linspace(0, 1, 5)])
+    # and SymPy's own path, for what SymEngine does not take (max, min)
+    derivative_step(sympy.Max(x, x**2), x, True, [x], [np.linspace(0, 1, 5)])
 
 
 def ping() -> bool:
@@ -212,6 +217,10 @@ def differentiate(expr: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr:
 def derivative_step(expr, variable, differentiate_it: bool, symbols, values):
     """One step of the symbolic engine.
 
+    The derivative and its values come from SymEngine (`core.engines.symengine_path`),
+    and from SymPy (`differentiate`, `evaluate`) for an expression whose parts SymEngine
+    does not take (`core.engines.symengine_forms` lists them); the LaTeX from SymPy.
+
     Args:
         expr: the previous derivative (or f itself).
         variable: the symbol to differentiate by.
@@ -221,6 +230,16 @@ def derivative_step(expr, variable, differentiate_it: bool, symbols, values):
     Returns:
         (derivative, its LaTeX, its values or None).
     """
-    result = differentiate(expr, variable) if differentiate_it else expr
-    numbers = evaluate(result, symbols, values) if values is not None else None
+    try:
+        result, form = symengine_path.step(expr, variable, differentiate_it)
+    except NotInSymEngine:
+        result, form = (differentiate(expr, variable) if differentiate_it else expr), None
+    numbers = None
+    if values is not None and form is not None:
+        try:
+            numbers = symengine_path.evaluate(form, symbols, values)
+        except NotInSymEngine:
+            form = None
+    if values is not None and form is None:
+        numbers = evaluate(result, symbols, values)
     return result, short_latex(result), numbers

@@ -250,7 +250,11 @@ def test_budget_exceeded_carries_the_partial_list_and_first_missing_order():
     assert len(error.partial) == error.order
     assert error.partial[0] == parsed.sympy
     x = parsed.symbols["x"]
-    assert sympy.simplify(error.partial[1] - sympy.diff(parsed.sympy, x)) == 0
+    # SymEngine writes x^(x - 1) where SymPy writes x^x / x, which simplify cannot prove
+    # equal for a real x: compare them as functions, at points where both are defined.
+    xs = np.linspace(0.5, 1.5, 7)
+    first = sympy.lambdify(x, error.partial[1], "numpy")(xs)
+    np.testing.assert_allclose(first, sympy.lambdify(x, sympy.diff(parsed.sympy, x))(xs))
 
 
 def test_zero_budget_reports_the_function_itself_as_too_large():
