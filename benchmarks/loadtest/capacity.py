@@ -47,7 +47,7 @@ async def capacity(cluster: Cluster, options: Options, pool: Pool) -> Result:
             "symbolic_judged": symbolic["judged"],
             "errors": len(errors_of(everything)),
             "cpu_ms_per_interaction": cpu_ms,
-            "machine_busy": busy,
+            "machine_busy": busy,  # server CPU over the minute, per core (the tail runs past it)
         }
         rows.append(row)
         checks.append(
