@@ -3,10 +3,12 @@ projector style's larger text and thicker lines, as a class sees them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_browser import LOAD_TIMEOUT, _open, _settle
+from tests.browser.test_browser import LOAD_TIMEOUT, _open, _readable_forms_shown, _settle
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +88,11 @@ def _explorer_markers(page: Page, url: str) -> dict:
     page.set_viewport_size({"width": 1400, "height": 1000})
     _open(page, url)
     page.wait_for_function(f"() => ({MARKERS})().count > 0", timeout=LOAD_TIMEOUT)
+    # SymPy's curves widen the y-range when they fill in, and move every marker: compare
+    # the two pages once both have them.
+    pending = re.compile(r"^Symbolic: (queued|computing)")  # ui.symbolic_jobs.job_status
+    expect(page.get_by_text(pending)).to_have_count(0, timeout=LOAD_TIMEOUT)
+    _readable_forms_shown(page)
     return page.evaluate(MARKERS)
 
 
