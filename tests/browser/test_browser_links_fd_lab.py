@@ -141,6 +141,11 @@ def test_each_control_is_in_the_link_and_a_reload_shows_the_same_view(page: Page
     _wait_for_query(page, "lab_sn", ["3"])
     _type(page, "lab_off", "-1, 0, 1, 2")
     _wait_for_query(page, "lab_off", ["-1, 0, 1, 2"])
+    # The typed offsets' stencil, (-f(x - h) + 3f(x) - 3f(x + h) + f(x + 2h))/h^3, is drawn
+    # by a run after the link is written: read the view once it is there.
+    stencil = page.locator(".katex-mathml annotation").filter(has_text="3f(x + h)")
+    expect(stencil.first).to_be_attached(timeout=LOAD_TIMEOUT)
+    _settle(page)
 
     before = _view(page)
     assert before["formulas"][: len(kept)] == kept  # then float32's floor: no complex step
