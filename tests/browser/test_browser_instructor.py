@@ -90,10 +90,15 @@ def _explorer_markers(page: Page, url: str) -> dict:
     page.wait_for_function(f"() => ({MARKERS})().count > 0", timeout=LOAD_TIMEOUT)
     # SymPy's curves widen the y-range when they fill in, and move every marker: compare
     # the two pages once both have them.
+    _sympy_filled_in(page)
+    return page.evaluate(MARKERS)
+
+
+def _sympy_filled_in(page: Page) -> None:
+    """Wait until SymPy's results are drawn: each one reruns the page when it comes."""
     pending = re.compile(r"^Symbolic: (queued|computing)")  # ui.symbolic_jobs.job_status
     expect(page.get_by_text(pending)).to_have_count(0, timeout=LOAD_TIMEOUT)
     _readable_forms_shown(page)
-    return page.evaluate(MARKERS)
 
 
 def test_projector_markers_stay_where_plotly_puts_them(page: Page, app_url, context):
@@ -113,7 +118,7 @@ def test_projector_legends_do_not_overlap_and_formulas_are_whole(page: Page, app
     expect(page.locator(".katex-mathml annotation").filter(has_text="T_{8}")).to_have_count(
         1, timeout=LOAD_TIMEOUT
     )
-    _settle(page)
+    _sympy_filled_in(page)  # the values table is redrawn when SymPy's values come
     assert page.evaluate(LEGEND_OVERLAPS) == []
     assert page.evaluate(CUT_FORMULAS) == []
     # The values table is HTML text that grows with the page (the data grid does not), as
