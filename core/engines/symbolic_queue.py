@@ -5,9 +5,10 @@ fills in when it is ready. Jobs wait in one queue, first come first served, and 
 `runners` run at a time (one per worker of the SymPy pool) — except for a heavy session:
 one whose jobs kept the workers busy for more than HEAVY_SECONDS lately (its running time,
 halved every HALF_LIFE_SECONDS; a job several sessions wait for is shared among them).
-A heavy session's jobs wait behind everyone else's (the least heavy first), and all heavy
-sessions together run on at most `runners - 1` workers: a neighbour typing huge
-expressions one after another never holds every worker while others wait.
+A heavy session's jobs wait behind everyone else's (the least heavy first), and while a
+light session has a job queued or running, a heavy job starts only if a worker stays free
+after it: a neighbour typing huge expressions one after another never holds every worker
+while others wait (alone, a heavy session may use them all).
 
 Each session has at most one job it is waiting for: a new request from the same session
 releases the older one, which is dropped from the queue, or stopped if it is running,
@@ -207,16 +208,17 @@ class SymbolicQueue:
         """The waiting job to run now (under the lock): light sessions' first come first
         served, then heavy ones', least heavy first, while a worker is left for others."""
         now = time.monotonic()
-        heavy_running = sum(
-            job.state == RUNNING and self._heaviness(job.sessions, now) > 0
-            for job in self._active.values()
-        )
         ranked = sorted(
             (self._heaviness({session_of(o) for o in job.owners}, now), index, job)
             for index, job in enumerate(self._waiting)
         )
+        light_busy = any(  # someone light is queued or running: keep a worker for them
+            self._heaviness({session_of(o) for o in job.owners} | job.sessions, now) == 0
+            for job in self._active.values()
+        )
+        running = sum(job.state == RUNNING for job in self._active.values())
         for heaviness, _, job in ranked:
-            if heaviness == 0 or heavy_running < max(self.runners - 1, 1):
+            if heaviness == 0 or not light_busy or running + 1 < self.runners:
                 return job
         return None
 

@@ -220,16 +220,26 @@ def test_heavy_sessions_leave_a_worker_for_the_others(recorder, monkeypatch):
     monkeypatch.setattr(symbolic_queue, "HEAVY_SECONDS", 0.1)
     queue = SymbolicQueue(runners=2)
     _make_heavy(queue, recorder, "neighbour")
+    teacher = queue.submit("teacher:curves", "t", recorder.block, "t")  # someone light
+    wait_until(lambda: teacher.state == RUNNING)
+    huge = queue.submit("neighbour:curves", "huge", recorder.block, "huge")
+    time.sleep(0.2)
+    assert huge.state == QUEUED  # a worker is free, but kept for the others
+    student = queue.submit("student:curves", "s", recorder.quick, "s")
+    wait_until(lambda: student.done)  # served at once, beside the teacher's job
+    recorder.release.set()
+    wait_until(lambda: huge.done and teacher.done)  # the neighbour's runs once one ends
+
+
+def test_a_heavy_session_alone_uses_every_worker(recorder, monkeypatch):
+    monkeypatch.setattr(symbolic_queue, "HEAVY_SECONDS", 0.1)
+    queue = SymbolicQueue(runners=2)
+    _make_heavy(queue, recorder, "neighbour")
     first = queue.submit("neighbour:curves", "huge1", recorder.block, "huge1")
     second = queue.submit("neighbour:point", "huge2", recorder.block, "huge2")
-    wait_until(lambda: first.state == RUNNING)
-    time.sleep(0.2)
-    assert second.state == QUEUED  # a worker is free, but kept for the others
-    student = queue.submit("student:curves", "s", recorder.quick, "s")
-    wait_until(lambda: student.done)  # served at once, beside the neighbour's job
-    assert first.state == RUNNING
+    wait_until(lambda: first.state == RUNNING and second.state == RUNNING)  # nobody else waits
     recorder.release.set()
-    wait_until(lambda: second.done)  # the neighbour's next one runs once the first ends
+    wait_until(lambda: first.done and second.done)
 
 
 def test_a_job_shared_with_a_light_session_is_not_held_back(recorder, monkeypatch):
