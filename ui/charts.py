@@ -53,10 +53,16 @@ def show(figure: go.Figure, *, key: str, points: int | None = None, **plotly_cha
         What st.plotly_chart returns: the element, or its selection state when on_select is
         set.
     """
+    figure, shown, text = _ready(figure, points, instructor.projector_on())
+    return _chart(shown, figure, text, key, plotly_chart_kwargs)
+
+
+def _ready(figure: go.Figure, points: int | None, projector: bool):
+    """(the figure as drawn, as sent, its description): thinned by `for_screen` when
+    `points` is given, in the projector style when asked."""
     if points:
         figure = for_screen(figure, points=points)
-    shown = for_projector(figure) if instructor.projector_on() else figure
-    return _chart(shown, figure, describe(figure), key, plotly_chart_kwargs)
+    return figure, for_projector(figure) if projector else figure, describe(figure)
 
 
 class _Serialised(go.Figure):
@@ -112,12 +118,9 @@ def _prepared(
     projector: bool,
 ) -> Prepared:
     """The chart `_build` (called `name`) draws from these arguments, ready to send."""
-    figure = _build(*args, **kwargs)
-    if points:
-        figure = for_screen(figure, points=points)
-    shown = for_projector(figure) if projector else figure
+    figure, shown, text = _ready(_build(*args, **kwargs), points, projector)
     spec = json.loads(plotly.io.to_json(shown, validate=False))  # arrays as typed specs
-    return Prepared(figure, _Serialised(spec), describe(figure))
+    return Prepared(figure, _Serialised(spec), text)
 
 
 def _chart(shown: go.Figure, figure: go.Figure, text: str, key: str, plotly_chart_kwargs: dict):

@@ -38,6 +38,11 @@ def session_of(owner: Hashable) -> str:
     return str(owner).split(":", 1)[0]
 
 
+def _sessions(job: Job) -> set[str]:
+    """The sessions waiting for `job` now."""
+    return {session_of(owner) for owner in job.owners}
+
+
 class Job:
     """One request: its state, and its result once done.
 
@@ -209,11 +214,11 @@ class SymbolicQueue:
         served, then heavy ones', least heavy first, while a worker is left for others."""
         now = time.monotonic()
         ranked = sorted(
-            (self._heaviness({session_of(o) for o in job.owners}, now), index, job)
+            (self._heaviness(_sessions(job), now), index, job)
             for index, job in enumerate(self._waiting)
         )
         light_busy = any(  # someone light is queued or running: keep a worker for them
-            self._heaviness({session_of(o) for o in job.owners} | job.sessions, now) == 0
+            self._heaviness(_sessions(job) | job.sessions, now) == 0
             for job in self._active.values()
         )
         running = sum(job.state == RUNNING for job in self._active.values())
@@ -240,7 +245,7 @@ class SymbolicQueue:
                     self._ready.wait()
                 self._waiting.remove(job)
                 job.state, job.started = RUNNING, time.monotonic()
-                job.sessions = frozenset(session_of(owner) for owner in job.owners)
+                job.sessions = frozenset(_sessions(job))
             token = current_job.set(job)
             try:
                 job.result = job.function(*job.args)
