@@ -15,7 +15,7 @@ st.set_page_config(
     initial_sidebar_state=instructor.sidebar_state(),  # a student's link starts it closed
 )  # fmt: skip
 
-from ui import cached, navigate, phone, presets  # noqa: E402  (after set_page_config: importing core loads JAX)
+from ui import cached, navigate, pages, phone, presets  # noqa: E402  (after set_page_config: importing core loads JAX)
 from ui.classroom import live  # noqa: E402
 from ui.widgets import scrolling_latex  # noqa: E402
 
@@ -23,24 +23,7 @@ scrolling_latex()
 
 device = cached.warm_up()
 
-# page file -> its page; the file is the name presets and ui.navigate open it by
-PAGES = {
-    file: st.Page(file, title=title, icon=f":material/{icon}:", **options)
-    for file, title, icon, options in [
-        ("views/explorer.py", "Explorer", "show_chart", {"default": True}),
-        ("views/fd_lab.py", "Finite-differences lab", "science", {}),
-        ("views/data.py", "Derivatives of data", "scatter_plot", {}),
-        # A short title: a long one is cut in the sidebar when its page is selected.
-        ("views/kinks.py", "Kinks and programs", "route", {}),
-        ("views/several_variables.py", "Several variables", "grid_on", {}),
-        ("views/regression.py", "Regression", "trending_up", {}),
-        ("views/descent.py", "Descent trajectories", "moving", {}),
-        ("views/beyond_grad.py", "Beyond grad", "alt_route", {}),
-        ("views/teaching.py", "Step by step", "school", {}),
-        ("views/classroom.py", "Class", "groups", {"url_path": "class"}),
-        (navigate.HOP, "Opening…", "hourglass_top", {"url_path": "go", "visibility": "hidden"}),
-    ]
-}
+PAGES = pages.pages()  # page file -> its page
 page = st.navigation(list(PAGES.values()))
 current = next(file for file, each in PAGES.items() if each.url_path == page.url_path)
 navigate.resume(current)  # a view opened on its own page passes through views/go.py

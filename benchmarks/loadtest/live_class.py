@@ -10,10 +10,11 @@ Every person is a `Session` (Streamlit's websocket protocol, as the browser spea
   function, presses Ask and watches the dashboard (its fragment reruns every 2 s, sent
   by the session on the server's `auto_rerun`) until every answer is in, then goes back.
 - A student opens the join link (`/class?code=…`), types a nickname, presses Join. From
-  then on their sidebar's poll fragment reruns every second (`auto_rerun`); when the
-  teacher's view changes, the server itself reruns the app and switches the page
-  (`st.switch_page` with the teacher's query: a `new_session` naming the page's script
-  hash and a `page_info_changed` with the query, both followed by the session). A
+  then the server wakes them when the class changes (ui.classroom.waker: a run the
+  server starts, as a browser sees it) and their sidebar's safety poll fragment reruns
+  every 10 s (`auto_rerun`); when the teacher's view changes, the woken run switches the
+  page (`st.switch_page` with the teacher's query: a `new_session` naming the page's
+  script hash and a `page_info_changed` with the query, both followed by the session). A
   student answers the open question 1-8 s after it appears (type, then press Send: two
   reruns, as a text box's blur and a click are), right, right in another form or with
   the chain-rule slip; a quarter of them explore once: "Explore on my own", a move of
@@ -115,6 +116,8 @@ class Lesson:
     asked: list[Asked] = field(default_factory=list)
     following: dict[str, bool] = field(default_factory=dict)
     run_errors: set[str] = field(default_factory=set)  # exceptions seen in any run
+    # student -> (time, page path or "?", f in the link, f shown) of each full run
+    runs: dict[str, list] = field(default_factory=dict)
     begin: float = math.inf  # the lesson's clock (after the joins)
     until: float = math.inf
 
@@ -143,6 +146,8 @@ def _student_run(lesson: Lesson, question: asyncio.Event):
             return
         _on_page_errors(lesson, session)
         now = time.perf_counter()
+        page = next((p for p in (EXPLORER, CLASS, "go") if session.on(p)), "?")
+        lesson.runs.setdefault(session.name, []).append((now, page, *_f(session)))
         for push in lesson.pushes:
             waiting = session.name in push.followers and session.name not in push.seen
             if waiting and session.on(EXPLORER) and push.function in (None, *_f(session)):
@@ -363,13 +368,15 @@ async def live_class(cluster: Cluster, options: Options, pool: Pool) -> Result: 
     )
 
 
-async def _idle_class(cluster: Cluster, joined: list, seconds: float) -> tuple[float, int]:
-    """The server CPU (s) and the polls sent while every student waits and the teacher
-    does nothing: what following costs when nothing changes."""
+async def _idle_class(cluster: Cluster, joined: list, seconds: float) -> tuple[float, int, float]:
+    """The server CPU (s), the polls sent and the seconds measured while every student
+    waits and the teacher does nothing: what following costs when nothing changes."""
     before, polls = ServerSample.take(cluster.pids), sum(s.fragment_reruns for s in joined)
+    start = time.perf_counter()
     await asyncio.sleep(seconds)
     after = ServerSample.take(cluster.pids)
-    return after.cpu_since(before), sum(s.fragment_reruns for s in joined) - polls
+    polled = sum(s.fragment_reruns for s in joined) - polls
+    return after.cpu_since(before), polled, time.perf_counter() - start
 
 
 def _follows(lesson: Lesson) -> tuple[list[float], int, int]:
@@ -381,6 +388,24 @@ def _follows(lesson: Lesson) -> tuple[list[float], int, int]:
         start = push.pushed or push.sent
         latencies += [max(0.0, seen - start) for seen in push.seen.values()]
     return latencies, missed, expected
+
+
+def _late(lesson: Lesson, push: Push, after: float = 3.0) -> dict[str, list]:
+    """The followers shown the push more than `after` s late (or never): their full runs
+    from the push until then (seconds from the push, page, f in the link, f shown)."""
+    start = push.pushed or push.sent
+    late = {}
+    for name in sorted(push.followers):
+        seen = push.seen.get(name)
+        if seen is not None and seen - start <= after:
+            continue
+        until = seen if seen is not None else math.inf
+        late[name] = [
+            (round(t - start, 2), page, link, shown)
+            for t, page, link, shown in lesson.runs.get(name, [])
+            if start - 1 <= t <= until
+        ][:20]
+    return late
 
 
 def _dashboard(lesson: Lesson) -> tuple[list[float], int]:
@@ -397,7 +422,8 @@ def _dashboard(lesson: Lesson) -> tuple[list[float], int]:
 
 
 def _result(lesson, teacher, sessions, counted, samples, size, idle) -> Result:
-    (before, after), (students, begin, until), (idle_cpu, idle_polls) = samples, size, idle
+    (before, after), (students, begin, until), (idle_cpu, idle_polls, idle_s) = samples, size, idle
+    idle_ms = idle_cpu / max(students, 1) / max(idle_s, 1e-9) * 1000
     everyone = [teacher, *sessions]
     actions = [i for s in everyone for i in s.interactions if i.action not in ("open", "failed")]
     errors = [
@@ -434,8 +460,8 @@ def _result(lesson, teacher, sessions, counted, samples, size, idle) -> Result:
               f"{right_stored} of {right_sent}", "equal", right_stored == right_sent),
         Check(NAME, "answers the watched dashboard never showed", f"{unseen}"),
         Check(NAME, "server CPU per follower per minute", f"{per_follower:,.0f} ms"),
-        Check(NAME, "server CPU per student poll (an idle class)",
-              f"{idle_cpu / max(idle_polls, 1) * 1000:.1f} ms ({idle_polls:,} polls)"),
+        Check(NAME, "server CPU per student per second (an idle class)",
+              f"{idle_ms:.2f} ms ({idle_polls:,} polls in {idle_s:.0f} s)"),
         Check(NAME, "poll fragment reruns sent",
               f"{sum(s.fragment_reruns for s in sessions):,}"),
     ]  # fmt: skip
@@ -448,7 +474,13 @@ def _result(lesson, teacher, sessions, counted, samples, size, idle) -> Result:
         "follows_missed": missed,
         "follows_expected": expected,
         "pushes": [
-            {"function": p.function, "followers": len(p.followers), "seen": len(p.seen)}
+            {
+                "function": p.function,
+                "followers": len(p.followers),
+                "seen": len(p.seen),
+                "latency": summary(t - (p.pushed or p.sent) for t in p.seen.values()),
+                "late": _late(lesson, p),
+            }
             for p in lesson.pushes
         ],
         "dashboard": dash_stats,
@@ -461,6 +493,8 @@ def _result(lesson, teacher, sessions, counted, samples, size, idle) -> Result:
         "cpu_ms_per_follower_minute": per_follower,
         "idle_cpu_s": idle_cpu,
         "idle_polls": idle_polls,
+        "idle_s": idle_s,
+        "idle_ms_per_student_second": idle_ms,
         "errors": errors[:50],
         "interactions": [i.record() for s in everyone for i in s.interactions],
         "dashboard_reads": [summary(t for t, _ in a.shown) for a in lesson.asked],

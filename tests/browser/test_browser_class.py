@@ -27,7 +27,7 @@ from deploy.local import serve
 pytestmark = pytest.mark.browser
 
 LOAD_TIMEOUT = 180_000  # ms: a page's cold first run on a loaded two-core machine
-FOLLOW_TIMEOUT = 180_000  # ms: generous for a loaded machine (the poll is every 1 s)
+FOLLOW_TIMEOUT = 180_000  # ms: generous for a loaded machine (the waker reads every 0.25 s)
 EXPRESSION = "x^3 + cos(x)"
 FD_LAB = "Finite-differences lab"
 SETTLED = "() => document.querySelectorAll('[data-stale=true]').length === 0"

@@ -131,7 +131,7 @@ def test_the_image_gets_every_file_the_app_runs():
     ignored = {
         line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text().splitlines()
     }
-    pages = re.findall(r'\("(views/\w+\.py)"', (ROOT / "app.py").read_text())
+    pages = re.findall(r'\("(views/\w+\.py)"', (ROOT / "ui" / "pages.py").read_text())
     assert pages
     needed = {"app.py", ".streamlit", "pyproject.toml", "README.md", "core", "ui", "deploy"}
     needed |= {Path(page).parts[0] for page in pages}

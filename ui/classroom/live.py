@@ -6,8 +6,11 @@ student's poll, which compares with the version before_page read), and after the
 `after_page(current)` (the teacher's view, pushed when it changed).
 
 A student learns of a change by one cheap read: the class view's version (one row by its
-primary key), from a fragment rerun every POLL seconds; only when it changed does the
-whole page run again and act on it. Following opens the teacher's page at the teacher's
+primary key). Under a Streamlit server, one thread per process reads it for every class
+it has students of and reruns the sessions that have not seen it (ui.classroom.waker);
+each student's fragment then only checks every SAFETY_POLL seconds, in case. Elsewhere
+(AppTest) the fragment reads it every POLL seconds. Only when the version changed does
+the whole page run again and act on it. Following opens the teacher's page at the teacher's
 link (ui.navigate.open_view): every control is bound to the link, so the link is the view.
 """
 
@@ -18,16 +21,19 @@ import urllib.parse
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import core
 from ui import instructor, navigate
-from ui.classroom import membership, question_card
+from ui.classroom import membership, question_card, waker
 from ui.classroom.membership import Member
 
-POLL = 1.0  # seconds between a student's version checks
+POLL = 1.0  # seconds between a student's version checks where no waker runs
+SAFETY_POLL = 10.0  # the same where the waker wakes students (ui.classroom.waker)
 FOLLOW = "class_follow"  # the teacher's "Students follow me" switch
 PAUSE = "class_pause"  # the teacher's "Eyes on me" switch
 PUSHED = "class_pushed"  # (page, query, paused) the teacher pushed last
+READ = "class_read_version"  # the class's version this run read (seen once shown)
 CLASS_VIEW = "views/classroom.py"
 NOT_FOLLOWED = (CLASS_VIEW, navigate.HOP)  # pages a class does not follow the teacher to
 NOT_A_VIEW = {*instructor.KEPT, membership.CODE, membership.KEY}  # names outside a view
@@ -59,7 +65,7 @@ def sidebar(current: str) -> None:
             _teacher_control(joined, current)
         else:
             _student_control(joined)
-            _poll(joined.code)
+            (_safety_poll if waker.available() else _poll)(joined.code)
 
 
 def _teacher_control(joined: Member, current: str) -> None:
@@ -91,9 +97,12 @@ def _set_following(joined: Member, following: bool) -> None:
     st.session_state.pop(membership.SEEN, None)  # rejoining: open the teacher's view now
 
 
-@st.fragment(run_every=POLL)
-def _poll(code: str) -> None:
-    """A student's check for a new view, pause or question: one row read."""
+def _check(code: str) -> None:
+    """A student's check for a new view, pause or question: one row read (in the
+    fragment's own runs; the page's run reads the class itself)."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not ctx.fragment_ids_this_run:
+        return
     seen = st.session_state.get(membership.SEEN)
     try:
         version = core.view_version(membership.store(), code)
@@ -101,6 +110,10 @@ def _poll(code: str) -> None:
         version = -1  # ended: the page's next run says so
     if version != seen:
         st.rerun(scope="app")
+
+
+_poll = st.fragment(_check, run_every=POLL)
+_safety_poll = st.fragment(_check, run_every=SAFETY_POLL)
 
 
 def before_page(current: str) -> bool:
@@ -121,11 +134,14 @@ def before_page(current: str) -> bool:
         st.warning(str(error), icon=":material/door_open:")
         return True
     seen = st.session_state.get(membership.SEEN)
-    st.session_state[membership.SEEN] = view.version
+    st.session_state[READ] = view.version  # seen once the run has shown it (after_page)
     if view.paused:
         _pause_card()
         return False
-    if joined.following and view.page and seen != view.version:
+    # On the hop page without a view to open, the waker sent a follower here to open the
+    # class's view in one step (ui.classroom.waker).
+    hopped = current == navigate.HOP and navigate.PENDING not in st.session_state
+    if joined.following and view.page and (seen != view.version or hopped):
         _follow(view, current)
     question_card.show(joined)
     return True
@@ -149,13 +165,29 @@ def _pause_card() -> None:
 
 
 def after_page(current: str) -> None:
-    """The teacher's view, pushed to the class when it changed (with "Students follow me")."""
+    """A student's run, done: the class's version it read is seen (a run cut short, by a
+    page switch or otherwise, leaves it unseen, so the student is woken again).
+    The teacher's view, pushed to the class when it changed (with "Students follow me")."""
     joined = membership.member()
-    if joined is None or not joined.is_teacher or current in NOT_FOLLOWED:
+    if joined is not None and not joined.is_teacher:
+        _seen(joined, current)
+        return
+    if joined is None or current in NOT_FOLLOWED:
         return
     if not st.session_state.get(FOLLOW, True):
         return
     _push(joined, page_name(current), current_query(), bool(st.session_state.get(PAUSE)))
+
+
+def _seen(joined: Member, current: str) -> None:
+    """Mark the version this run read as seen, and tell this process's waker so."""
+    if READ not in st.session_state:
+        return
+    st.session_state[membership.SEEN] = seen = st.session_state.pop(READ)
+    if waker.available():
+        ctx = get_script_run_ctx()
+        shown = (page_name(current), current_query()) if joined.following else None
+        waker.waker(membership.store()).watch(joined.code, ctx.session_id, seen, shown)
 
 
 def _push_pause(joined: Member, current: str) -> None:

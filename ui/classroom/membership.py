@@ -12,8 +12,10 @@ import urllib.parse
 from typing import NamedTuple
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import core
+from ui.classroom import waker
 
 MEMBER = "class_member"  # the session's Member, absent outside a class
 SEEN = "class_seen_version"  # the class view's version this session has acted on
@@ -58,6 +60,9 @@ def set_member(value: Member | None) -> None:
     if value is None:
         st.session_state.pop(MEMBER, None)
         st.session_state.pop(SEEN, None)
+        ctx = get_script_run_ctx()
+        if ctx is not None and waker.available():  # no longer woken with the class
+            waker.waker(store()).forget(ctx.session_id)
     else:
         st.session_state[MEMBER] = value
 
