@@ -7,7 +7,7 @@ PORT ?= 8501
 SERVE_PORT ?= 8080
 REPLICAS ?= $(shell nproc)
 
-.PHONY: run serve test lint bench loadtest install install-test install-gpu chromium nginx postgresql screenshots clean
+.PHONY: run serve test lint bench loadtest install install-test install-gpu chromium nginx postgresql podman screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,11 +50,18 @@ postgresql:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; }
 
+# The image test (tests/test_image.py) builds and runs the image with Debian's podman and runc,
+# on a base that debootstrap makes (no image registry is needed); install them when missing.
+podman:
+	@{ command -v podman && [ -x /usr/sbin/runc ] && [ -x /usr/sbin/debootstrap ]; } >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q podman runc debootstrap; }
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install-test chromium nginx postgresql lint
+test: install-test chromium nginx postgresql podman lint
 	$(BIN)/python -m pytest
 
 # Sessions over Streamlit's websocket protocol against its own nginx + one replica per core:

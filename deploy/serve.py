@@ -41,6 +41,7 @@ import argparse
 import contextlib
 import gc
 import logging
+import signal
 import socket
 import sys
 import threading
@@ -206,6 +207,11 @@ def _check_port_free(address: str, port: int) -> None:
             raise SystemExit(f"deploy.serve: cannot listen on {address}:{port}: {error}") from None
 
 
+def _stop_while_warming(signum: int, _frame) -> None:
+    _log(f"stopped by signal {signum} while warming up")
+    os._exit(0)  # the warm-up's threads and worker pools go with the process
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args, extra = _parser().parse_known_args(argv)
     app = args.app.resolve()
@@ -214,6 +220,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     _check_port_free(args.address, args.port)
     arguments = streamlit_arguments(app, args.port, args.address, extra)
     _load_config(app, arguments)
+    # Until Streamlit's server installs its own handler, a stop (a pod's SIGTERM, podman
+    # stop) would wait out the warm-up and its grace period: nothing is served or kept
+    # yet, so exit at once.
+    signal.signal(signal.SIGTERM, _stop_while_warming)
     warm(app, page=args.warm_page, background_timeout=args.background_timeout)
 
     from streamlit.web import cli

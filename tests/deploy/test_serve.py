@@ -146,3 +146,30 @@ def test_first_visit_finds_every_cache_warm(first_healthy, browser, artifacts):
     }
     assert not new_misses, f"the first visit computed what the warm-up did not: {new_misses}"
     assert after[("ui.cached.warm_up", "hit")] > before.get(("ui.cached.warm_up", "hit"), 0)
+
+
+def test_a_stop_during_the_warm_up_exits_at_once(artifacts):
+    """SIGTERM while warming (a pod scaled down or rolled before it was ready): the
+    launcher exits within seconds, not after the warm-up and the grace period."""
+    log = artifacts / "deploy-serve-stopped.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "deploy.serve", "--port", str(free_port())],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        started = time.monotonic()
+        while "deploy.serve" not in log.read_text():  # the handler is set before this
+            assert time.monotonic() - started < 120, log.read_text()
+            assert server.poll() is None, log.read_text()
+            time.sleep(0.05)
+        assert WARM_MESSAGE not in log.read_text()  # still warming
+        stopped = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=15) == 0
+        assert time.monotonic() - stopped < 15
+        assert "stopped by signal" in log.read_text()
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
