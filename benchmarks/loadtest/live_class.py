@@ -7,7 +7,7 @@ Every person is a `Session` (Streamlit's websocket protocol, as the browser spea
   teacher key off the page; opens the Explorer from the sidebar (a rerun naming that
   page's script hash, the link's query empty, as a sidebar link does); types a new
   function every ~20 s; every ~60 s goes to the Class page, types the question's
-  function, presses Ask and watches the dashboard (its fragment reruns every 2 s, sent
+  function, presses Ask and watches the dashboard (its fragment reruns every second, sent
   by the session on the server's `auto_rerun`) until every answer is in, then goes back.
 - A student opens the join link (`/class?code=…`), types a nickname, presses Join. From
   then the server wakes them when the class changes (ui.classroom.waker: a run the
