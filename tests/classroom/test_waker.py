@@ -205,3 +205,21 @@ def test_a_session_still_behind_is_woken_again_after_a_while(lesson, monkeypatch
     clock[0] += AGAIN
     waker.check()  # its run was cut short: it never said it saw the version
     assert len(session.reruns) == 2
+
+
+def test_a_follower_that_saw_the_version_but_shows_another_view_is_woken_once(lesson):
+    store, keys = lesson
+    session = Session()
+    waker = _waker(store, {"a": session})
+    version = _push(store, keys, "f=sin%28x%29")
+    # Its run saw the version, but the page came out at the old function (a fragment's
+    # poll queued behind the follow carried the browser's old widget states).
+    waker.watch(keys.code, "a", version, ("explorer", ""))
+    waker.check()
+    assert [r.page_script_hash for r in session.reruns] == [HOP_HASH]  # follows again
+    waker.watch(keys.code, "a", version, ("explorer", ""))  # and still does not match
+    waker.check()
+    assert len(session.reruns) == 1  # once per version: never a loop
+    waker.watch(keys.code, "a", version, ("explorer", "f=sin%28x%29"))
+    waker.check()
+    assert len(session.reruns) == 1

@@ -68,6 +68,8 @@ class Waker:
         self._classes: dict[str, dict[str, int]] = {}
         # session id -> the view (page, query) a following student shows
         self._views: dict[str, tuple[str, str]] = {}
+        # session id -> the version it was woken for though it had seen it (a stray)
+        self._strayed: dict[str, int] = {}
         # session id -> the version it was woken for, and when
         self._woken: dict[str, tuple[int, float]] = {}
         self._thread: threading.Thread | None = None
@@ -79,7 +81,10 @@ class Waker:
         """Session `session_id`, a student of class `code`, has acted on version `seen`
         and shows `view` (page, query) if it follows the teacher (None if not)."""
         with self._lock:
+            strayed = self._strayed.get(session_id)  # kept: once per version
             self._forget(session_id)
+            if strayed is not None:
+                self._strayed[session_id] = strayed
             self._classes.setdefault(code, {})[session_id] = seen
             if view is not None:
                 self._views[session_id] = view
@@ -104,6 +109,7 @@ class Waker:
     def _forget(self, session_id: str) -> None:
         self._woken.pop(session_id, None)
         self._views.pop(session_id, None)
+        self._strayed.pop(session_id, None)
         for code in [code for code, sessions in self._classes.items() if session_id in sessions]:
             del self._classes[code][session_id]
             if not self._classes[code]:
@@ -132,7 +138,8 @@ class Waker:
                 behind = [
                     sid
                     for sid, seen in sessions.items()
-                    if seen != version and not self._waking(sid, version, now)
+                    if (seen != version or self._stray(sid, version, view))
+                    and not self._waking(sid, version, now)
                 ]
                 for session_id in behind:
                     self._woken[session_id] = (version, now)
@@ -141,6 +148,18 @@ class Waker:
                     self._classes.pop(code, None)
             for session_id in behind:
                 self._wake(session_id, version, session_id in hops)
+
+    def _stray(self, session_id: str, version: int, view) -> bool:
+        """A follower that has seen this version but shows another view: its browser's
+        widget states from before the follow, sent with a fragment's poll queued behind
+        the follow, put the old values back. Woken once per version (a view that cannot
+        be matched exactly must not wake it forever)."""
+        if self._strayed.get(session_id) == version:
+            return False
+        if not _elsewhere(self._views.get(session_id), view):
+            return False
+        self._strayed[session_id] = version
+        return True
 
     def _waking(self, session_id: str, version: int, now: float) -> bool:
         """Whether the session was woken for this version less than AGAIN s ago (woken
