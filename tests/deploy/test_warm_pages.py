@@ -8,7 +8,6 @@ Regression, Descent, Kinks).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from streamlit.runtime.caching.cache_metrics import get_cache_metrics
 from core.teaching.presets import PRESETS
 from deploy import serve, warm_pages
 from deploy.warm_pages import Link, run_link, warm_links
-from ui import navigate
+from ui import navigate, pages
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -31,8 +30,8 @@ def _misses() -> dict[str, int]:
 
 
 def test_the_links_are_every_page_of_the_router_and_every_lecture_preset():
-    # app.py's pages, and the hidden page a view passes through (ui.navigate.HOP)
-    router = set(re.findall(r'\("(views/\w+\.py)"', APP.read_text())) | {navigate.HOP}
+    # the router's pages (ui.pages), and the hidden page a view passes through (ui.navigate.HOP)
+    router = {file for file, *_ in pages.TABLE} | {navigate.HOP}
     links = warm_links()
     assert {link.view for link in links if not link.query} == router
     assert len(router) == 11
