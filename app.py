@@ -15,7 +15,7 @@ st.set_page_config(
     initial_sidebar_state=instructor.sidebar_state(),  # a student's link starts it closed
 )  # fmt: skip
 
-from ui import cached, navigate, pages, phone, presets  # noqa: E402  (after set_page_config: importing core loads JAX)
+from ui import cached, navigate, notebook_button, pages, phone, presets  # noqa: E402  (after set_page_config: importing core loads JAX)
 from ui.classroom import live  # noqa: E402
 from ui.widgets import scrolling_latex  # noqa: E402
 
@@ -41,5 +41,6 @@ phone.apply(page.url_path)
 if shown:  # not while a class is paused
     with presets.banner(page):  # the lecture preset's note, above the page
         page.run()
+    notebook_button.render(current)  # the view as a notebook, in the sidebar
 instructor.panel(page.url_path)
 live.after_page(current)  # the teacher: the view students follow

@@ -63,10 +63,14 @@ except ExpressionError as error:
     st.stop()
 
 sweep = cached.sweep(parsed.text, float(x0), order, precision, tuple(chosen))
+# Fixed slots for the notes that come and go: a bound widget below them that changes
+# position is remounted by Streamlit, and the old copy unbinds its link name (h fell out
+# of the link after the order or the precision changed).
+notes = st.container()
 if order != 1 and "complex" in chosen:
-    st.caption("The complex step gives first derivatives only: it is left out for this order.")
+    notes.caption("The complex step gives first derivatives only: it is left out for this order.")
 if precision == "float16" and "complex" in chosen:
-    st.caption("NumPy has no half-precision complex type: the complex step is left out.")
+    notes.caption("NumPy has no half-precision complex type: the complex step is left out.")
 drawn = [curve.key for curve in sweep.curves if curve.model_h]
 shade = None
 if drawn:
@@ -86,16 +90,18 @@ st.markdown(
     f"**{sweep.epsilon:.1e}**. Stars mark each formula's best step; dotted lines are the "
     "model truncation + round-off."
 )
+shade_note = st.container()
 if shade is not None:
-    st.caption(
+    shade_note.caption(
         f"Shaded for **{LABELS[shade]}**: left of its optimal h round-off dominates, right of "
         "it truncation. Another formula's best h sits at its own boundary (the table's "
         "“optimal h (model)”): choose it above to shade its regions."
     )
 derivative = order_name(order)
 floor = sweep.rounding
+floor_note = st.container()
 if floor is not None and precision != "float64":
-    st.info(
+    floor_note.info(
         f"In {precision} no formula can err by less than **{floor:.1e}**: that is "
         f"{derivative}(x₀) = {sweep.exact:.6g} itself rounded to {precision} (the grey line), "
         "whatever the step. Best errors at that level are the rounding of the answer, not "

@@ -20,8 +20,18 @@ sub-grids, equal to far below what the page shows), the Hessian section's statio
 points (the snippet's plain Newton: the same points, not the page's start counts), the
 swell section's jaxpr sizes (a `jnp` program against the page's `lax` one).
 
-Pages without a notebook yet (Kinks, Regression, Descent) and the new sections (Sparse
-Jacobians, Hessian-vector products, Fixed points) are refused with a ValueError.
+Every page that is a view of a function has one: the Explorer, the finite-differences lab,
+derivatives of data, Kinks and programs (every tab: they are all drawn), Several variables
+(each section, sparse Jacobians and Hessian-vector products included), Regression (the tab
+the link opens), Descent trajectories, Beyond grad (each section, fixed points included)
+and Step by step. The notebooks of the sections that time something (sparse Jacobians,
+Hessian-vector products, the programs of the Kinks page) compile with `jax.jit` where the
+page runs eager JAX or keeps its compiled programs bounded, and print this machine's times
+beside the page's numbers: a time is a measurement, not a number to reproduce. The typed f
+of the descent page gets the window and step sizes the page fitted to it (core.descent
+.fitting), written in as settings. A view the page cannot compute (a CSV file, which does not
+travel in a link; a bracket or a map with no root or fixed point) is refused with a
+ValueError that says why, as is a fixed point the page found only by its Newton fallback.
 """
 
 from __future__ import annotations
@@ -36,7 +46,10 @@ PAGES = {
     "explorer": "core.notebooks.explorer",
     "fd_lab": "core.notebooks.fd_lab",
     "data": "core.notebooks.data",
+    "kinks": "core.notebooks.kinks",
     "several_variables": "core.notebooks.several_variables",
+    "regression": "core.notebooks.regression",
+    "descent": "core.notebooks.descent",
     "teaching": "core.notebooks.teaching",
     "beyond_grad": "core.notebooks.beyond_grad",
 }
@@ -66,8 +79,10 @@ def view_notebook(page: str, query: str) -> str:
         the page shows.
 
     Raises:
-        ValueError: for an unknown page, a page or section with no notebook yet, or a
-            query that is not a link's (too long, too many values).
+        ValueError: for an unknown page, a page that is not a view of a function (the
+            Class page), a view the page cannot compute (an uploaded CSV file, no root or
+            fixed point in reach), or a query that is not a link's (too long, too many
+            values).
 
     Example:
         >>> import json
@@ -87,7 +102,7 @@ def build_notebook(page: str, query: str, parsers: Parsers) -> str:
     if page not in ALL_PAGES:
         raise ValueError(f"There is no page {page[:40]!r}: the pages are {', '.join(ALL_PAGES)}.")
     if page not in PAGES:
-        raise ValueError(f"There is no notebook for the {page} page yet.")
+        raise ValueError(f"There is no notebook for the {page} page.")
     module = importlib.import_module(PAGES[page])
     return module.notebook(Query(query), parsers)
 
@@ -95,13 +110,6 @@ def build_notebook(page: str, query: str, parsers: Parsers) -> str:
 def has_notebook(page: str) -> bool:
     """Whether the page offers a notebook at all (some of its sections may not)."""
     return page in PAGES
-
-
-# page -> (the section picker's URL name, the titles and codes of sections with no notebook)
-_PENDING_SECTIONS = {
-    "several_variables": ("v_s", {"Sparse Jacobians", "sparse", "Hessian-vector products", "hvp"}),
-    "beyond_grad": ("b_s", {"Fixed points", "fixed"}),
-}
 
 
 def refusal(page: str, query: str) -> str | None:
@@ -115,15 +123,16 @@ def refusal(page: str, query: str) -> str | None:
         (None, 'A CSV file does not travel')
     """
     if not isinstance(page, str) or page not in PAGES:
-        return "This page has no notebook yet."
+        return "This page has no notebook."
     try:
         values = Query(query)
     except ValueError as error:
         return str(error)
-    if page in _PENDING_SECTIONS:
-        key, pending = _PENDING_SECTIONS[page]
-        if values.text(key, "") in pending:
-            return "This section has no notebook yet."
     if page == "data" and values.text("d_src", "A function") == "A CSV file":
         return "A CSV file does not travel in a link: sample a function for a notebook."
+    if page == "regression" and values.text("r_tab", "Linear") in ("Linear", "linear"):
+        from core.notebooks.regression import CSV_REFUSAL, source_of
+
+        if source_of(values) == "a CSV file":
+            return CSV_REFUSAL
     return None

@@ -5,7 +5,8 @@ and code_typed: `jax.custom_jvp`, `stop_gradient`, the straight-through estimato
 `brentq` and the implicit function theorem, `has_aux`, per-example gradients by `vmap`,
 expression swell), with the link's values as its constants; a cell after it records the
 numbers the page shows. The implicit section adds what its table shows beside the snippet:
-a central difference of roots and `jax.grad` through an unrolled bisection.
+a central difference of roots and `jax.grad` through an unrolled bisection. The Fixed
+points section is in core.notebooks.beyond_grad_fixed_point.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from core.beyond_grad.code_view import (
 )
 from core.beyond_grad.implicit import RTOL, XTOL
 from core.beyond_grad.root_comparison import FD_STEP, MAX_BISECTION_ITERATIONS
+from core.notebooks.beyond_grad_fixed_point import fixed_points
 from core.notebooks.cells import Notebook, figure_lines, finish, quoted, settings, title
 from core.notebooks.parsers import Parsers
-from core.notebooks.pieces import chosen_section, section_function
+from core.notebooks.pieces import RECORD, chosen_section, section_function
 from core.notebooks.query import Query
 
 PAGE, NAME = "beyond_grad", "Beyond grad"
@@ -38,18 +40,13 @@ SECTIONS = {
     "aux": "has_aux",
     "per_example": "Per-example gradients",
     "swell": "Why AD is not symbolic",
+    "fixed": "Fixed points",
 }
-PENDING = {"fixed": "Fixed points"}
-RECORD = (
-    "def record(name, values):  # the numbers the page shows, one entry each\n"
-    "    for index, number in enumerate(np.ravel(np.asarray(values, dtype=float))):\n"
-    '        shown[name if np.size(values) == 1 else f"{name}[{index}]"] = float(number)\n'
-)
 
 
 def notebook(query: Query, parsers: Parsers) -> str:
     """The section the link shows, as nbformat-4 JSON (see `core.view_notebook`)."""
-    section = chosen_section(query, "b_s", SECTIONS, PENDING, NAME)
+    section = chosen_section(query, "b_s", SECTIONS, {}, NAME)
     code = next(code for code, name in SECTIONS.items() if name == section)
     book = Notebook()
 
@@ -268,5 +265,5 @@ def _swell(book: Notebook, query: Query, parsers: Parsers, heading) -> None:
 
 WRITERS = {
     "custom": _custom, "stop": _stop, "ste": _ste, "implicit": _implicit, "aux": _aux,
-    "per_example": _per_example, "swell": _swell,
+    "per_example": _per_example, "swell": _swell, "fixed": fixed_points,
 }  # fmt: skip

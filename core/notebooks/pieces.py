@@ -18,6 +18,13 @@ from core.notebooks.cells import quoted
 from core.notebooks.parsers import Parsers
 from core.notebooks.query import Query
 
+# A cell's helper: `record(name, values)` files each number under its name in `shown`.
+RECORD = (
+    "def record(name, values):  # the numbers the page shows, one entry each\n"
+    "    for index, number in enumerate(np.ravel(np.asarray(values, dtype=float))):\n"
+    '        shown[name if np.size(values) == 1 else f"{name}[{index}]"] = float(number)\n'
+)
+
 
 def chosen_section(
     query: Query,
@@ -141,11 +148,17 @@ def sympy_partials(parsed: ParsedExpression | ParsedVector, point, second: bool 
 def numpy_definition(parsed: ParsedExpression, name: str = "f_numpy") -> str:
     """Code: `def f_numpy(x, y): return ...` in NumPy, as the pages' finite differences
     evaluate f (a JAX f would differ in the last bits, which a difference magnifies)."""
+    return function_definition(parsed, name, "np")
+
+
+def function_definition(parsed: ParsedExpression, name: str, namespace: str) -> str:
+    """Code: the helpers f needs, then `def name(x, y): return ...` in NumPy ("np") or JAX
+    ("jnp"), printed from the tree (its variables keep their names; no parameters)."""
     from core.language.numeric_source import expression_source, helper_source
 
-    helpers = helper_source(parsed, "np")
+    helpers = helper_source(parsed, namespace)
     return (
         (helpers.strip("\n") + "\n\n\n" if helpers else "")
         + f"def {name}({', '.join(parsed.variables)}):\n"
-        f"    return {expression_source(parsed, 'np')}\n"
+        f"    return {expression_source(parsed, namespace)}\n"
     )

@@ -5,7 +5,9 @@ Each section's notebook starts from the page's own "code behind it"
 `jax.vjp`), adds what the page shows beside it — SymPy's exact partials, central
 differences with the page's step h = ∛ε·max(1, |pᵢ|) — and draws the section's figure.
 The Hessian, change of variables and three-variable sections are in
-core.notebooks.several_variables_more.
+core.notebooks.several_variables_more, the Sparse Jacobians section in
+core.notebooks.several_variables_sparse and the Hessian-vector products section in
+core.notebooks.several_variables_hvp.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from core.notebooks.pieces import (
     sympy_partials,
 )
 from core.notebooks.query import Query
+from core.notebooks.several_variables_hvp import hessian_vector_products
+from core.notebooks.several_variables_sparse import sparse_jacobians
 from core.several_variables.code_view import gradient_code, jacobian_code, jvp_vjp_code
 
 PAGE, NAME = "several_variables", "Several variables"
@@ -33,8 +37,9 @@ SECTIONS = {
     "hessian": "Hessian and stationary points",
     "change": "Change of variables",
     "three": "Three variables",
+    "sparse": "Sparse Jacobians",
+    "hvp": "Hessian-vector products",
 }
-PENDING = {"sparse": "Sparse Jacobians", "hvp": "Hessian-vector products"}
 IMPORTS = (
     "import numpy as np\nimport plotly.graph_objects as go\n"
     "from plotly.subplots import make_subplots\n\n"
@@ -48,7 +53,7 @@ FD_STEPS = (
 
 def notebook(query: Query, parsers: Parsers) -> str:
     """The section the link shows, as nbformat-4 JSON (see `core.view_notebook`)."""
-    section = chosen_section(query, "v_s", SECTIONS, PENDING, NAME)
+    section = chosen_section(query, "v_s", SECTIONS, {}, NAME)
     write = {
         SECTIONS["gradient"]: _gradient,
         SECTIONS["jacobian"]: _jacobian,
@@ -56,6 +61,8 @@ def notebook(query: Query, parsers: Parsers) -> str:
         SECTIONS["hessian"]: more.hessian,
         SECTIONS["change"]: more.change,
         SECTIONS["three"]: more.three,
+        SECTIONS["sparse"]: sparse_jacobians,
+        SECTIONS["hvp"]: hessian_vector_products,
     }[section]
     book = Notebook()
     write(book, query, parsers, lambda about: title(book, NAME, section, query.link(PAGE), about))

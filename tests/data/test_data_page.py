@@ -44,9 +44,9 @@ def test_default_view_shows_every_figure_the_table_and_the_download(app):
     assert names == {"true f′(x)", *METHODS.values()}
     assert len(app.dataframe) == 1
     assert len(app.dataframe[0].value) == len(METHODS)
-    downloads = {button.key for button in app.get("download_button")}
+    downloads = {button.key for button in app.main.get("download_button")}
     assert "d_download" in downloads  # the derivatives; the rest: each chart's data
-    assert len(downloads) == 1 + len(_charts(app))
+    assert len(downloads) == 1 + len(_charts(app))  # the sidebar's notebook button apart
     assert not app.error
 
 

@@ -69,3 +69,16 @@ def close(value: float, expected: float, rel: float = 1e-9, absolute: float = 0.
 def cells_of(book_json: str) -> list[dict]:
     """The notebook's cells, as JSON dictionaries."""
     return json.loads(book_json)["cells"]
+
+
+def run_notebooks(books: dict[str, str], folder: Path, workers: int = 2) -> dict[str, dict]:
+    """`run_notebook` for each named notebook, `workers` at a time (each is a process of
+    its own), in a subfolder of `folder` each; name -> its printed numbers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(name: str) -> dict[str, float]:
+        (folder / name).mkdir()
+        return run_notebook(books[name], folder / name)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(books, pool.map(run, books), strict=True))

@@ -262,14 +262,6 @@ def test_three_variables_section(tmp_path):
             assert readable(numbers[f"{name} by {method}"], ".10g") == plain(row[column])
 
 
-def test_the_new_sections_have_no_notebook_yet():
-    for title in ("Sparse Jacobians", "Hessian-vector products"):
-        with pytest.raises(
-            ValueError, match=f"no notebook for the Several variables page's “{title}”"
-        ):
-            core.view_notebook("several_variables", urllib.parse.urlencode({"v_s": title}))
-
-
 # -- Step by step ---------------------------------------------------------------------------
 
 
@@ -414,11 +406,6 @@ BEYOND_LINKS = [
 def test_beyond_grad_sections(tmp_path, query, check):
     _, numbers, at = notebook_and_page(tmp_path, "beyond_grad", BEYOND, query)
     check(numbers, at)
-
-
-def test_fixed_points_have_no_notebook_yet():
-    with pytest.raises(ValueError, match="no notebook for the Beyond grad page's “Fixed points”"):
-        core.view_notebook("beyond_grad", "b_s=Fixed+points")
 
 
 def test_a_csv_view_has_no_notebook():
