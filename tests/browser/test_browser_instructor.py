@@ -124,6 +124,7 @@ def test_projector_legends_do_not_overlap_and_formulas_are_whole(page: Page, app
     # The values table is HTML text that grows with the page (the data grid does not), as
     # large as the text around it (Streamlit draws tables a size smaller: 17.5 px here).
     cell = page.get_by_test_id("stTable").first.locator("td").first
+    expect(cell).to_be_visible(timeout=LOAD_TIMEOUT)  # a late SymPy rerun may redraw it
     assert float(cell.evaluate("c => getComputedStyle(c).fontSize").removesuffix("px")) >= 20
     page.screenshot(path=str(artifacts / "instructor-projector-explorer.png"), full_page=True)
 
