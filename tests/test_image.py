@@ -29,6 +29,7 @@ from playwright.sync_api import Page, expect
 
 from deploy.local import free_port, healthy
 from tests import image_build
+from tests.deploy.test_cluster_browser import EXPRESSION, HAS_LATEX, NEW_LATEX, SETTLED
 
 pytestmark = pytest.mark.browser
 
@@ -36,13 +37,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DEPLOYMENT = ROOT / "deploy" / "kubernetes" / "base" / "deployment.yaml"
 WARM_TIMEOUT = 300.0  # s: the Deployment's startupProbe allows 5 minutes
 LOAD_TIMEOUT = 120_000  # ms
-EXPRESSION = "x^3 + cos(x)"
-NEW_LATEX = "3 x^{2}"  # in f'(x) = 3 x^{2} - sin(x)
-HAS_LATEX = (
-    "(text) => Array.from(document.querySelectorAll('.katex-mathml annotation'))"
-    ".some(a => a.textContent.includes(text))"
-)
-SETTLED = "() => document.querySelectorAll('[data-stale=true]').length === 0"
 UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
 
 
